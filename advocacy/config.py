@@ -1,0 +1,76 @@
+"""Settings: safe defaults, overridden by ADVOCACY_* environment variables, checked at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from limits import parse_many
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Defaults:
+    """Development defaults. Every key can be set as ADVOCACY_<KEY> in the environment."""
+
+    SECRET_KEY = DEV_SECRET_KEY
+    # Where `flask directory sync` keeps its data (relative to the instance folder).
+    DATA_DIR = "data"
+    SQLALCHEMY_DATABASE_URI = "sqlite:///advocacy.sqlite3"
+
+    # Sources of the synced data: a base URL or a local folder, and a URL or a file.
+    DIRECTORY_SOURCE = "https://unitedstates.github.io/congress-legislators/"
+    ZIP_SOURCE = "https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv"
+    # The ZIP table describes the districts of this Congress.
+    ZIP_TABLE_CONGRESS = 119
+    SYNC_TIMEOUT_SECONDS = 60
+
+    # US Census Bureau geocoder.
+    CENSUS_URL = "https://geocoding.geo.census.gov/geocoder"
+    CENSUS_BENCHMARK = "Public_AR_Current"
+    # Which geocoder vintage holds each Congress's districts (see docs/census-geocoder notes).
+    CENSUS_VINTAGES = {"119": "ACS2025_Current", "120": "ACS2026_Current"}
+    CENSUS_CONNECT_TIMEOUT = 3.05
+    CENSUS_READ_TIMEOUT = 4.0
+    # Hard bound on one lookup, retry included.
+    CENSUS_DEADLINE_SECONDS = 8.0
+    # How long a district answer stays cached, and how many answers are kept.
+    DISTRICT_CACHE_SECONDS = 24 * 3600
+    DISTRICT_CACHE_SIZE = 50_000
+    # The Congress whose members are targeted; None means "by today's date".
+    CONGRESS = None
+
+    # Rate limits (flask-limiter strings). Storage is explicit: memory:// or redis://host:port.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOOKUP_RATE_LIMIT = "20 per minute;300 per day"
+    WRITE_RATE_LIMIT = "60 per hour"
+
+    # Number of proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
+    PROXY_COUNT = 0
+    # Send Strict-Transport-Security (only behind HTTPS).
+    HSTS = False
+
+    MAX_CONTENT_LENGTH = 64 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+
+def validate(config: Mapping[str, Any]) -> None:
+    """Refuse to start on settings that are unsafe or cannot work."""
+    if not (config.get("DEBUG") or config.get("TESTING")):
+        key = config.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(str(key)) < 16:
+            raise RuntimeError(
+                "Set a real secret key: ADVOCACY_SECRET_KEY=<at least 16 random characters> "
+                "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+    for name in ("LOOKUP_RATE_LIMIT", "WRITE_RATE_LIMIT"):
+        try:
+            parse_many(str(config[name]))
+        except ValueError as exc:
+            raise RuntimeError(f"{name} is not a rate limit: {config[name]!r}") from exc
+    congress = config.get("CONGRESS")
+    if congress is not None and not str(congress).isdigit():
+        raise RuntimeError(f"CONGRESS must be a number such as 119, not {congress!r}")

@@ -1,0 +1,48 @@
+"""Anonymous counts of letters sent and calls made."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from .directory import Member
+from .models import ActionCount
+
+ACTIONS = ("sent", "called")
+
+
+def record(session: Session, action: str, ask: str, member: Member, day: date) -> None:
+    """Add one to the count of `action` for this ask, seat and day, atomically."""
+    if action not in ACTIONS:
+        raise ValueError(action)
+    values = {
+        "action": action,
+        "ask": ask,
+        "chamber": member.chamber,
+        "state": member.state,
+        "district": -1 if member.district is None else member.district,
+        "day": day,
+        "count": 1,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(ActionCount).values(**values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["action", "ask", "chamber", "state", "district", "day"],
+        set_={"count": ActionCount.count + 1},
+    )
+    session.execute(stmt)
+    session.commit()
+
+
+def total(session: Session, action: str, ask: str | None = None) -> int:
+    query = sa.select(sa.func.coalesce(sa.func.sum(ActionCount.count), 0)).where(
+        ActionCount.action == action
+    )
+    if ask:
+        query = query.where(ActionCount.ask == ask)
+    return int(session.scalar(query) or 0)

@@ -1,0 +1,301 @@
+"""From an address or a ZIP code to congressional districts (Census geocoder, ZIP table)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import re
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import requests
+from cachetools import TTLCache
+
+from .directory import SINGLE_SEAT, STATES
+
+FIPS = {
+    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT",
+    "10": "DE", "11": "DC", "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL",
+    "18": "IN", "19": "IA", "20": "KS", "21": "KY", "22": "LA", "23": "ME", "24": "MD",
+    "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT", "31": "NE",
+    "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND",
+    "39": "OH", "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD",
+    "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA", "54": "WV",
+    "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI",
+}  # fmt: skip
+_STATE_NAMES = {name.upper(): code for code, name in STATES.items()}
+_LAYER = re.compile(r"^(\d+)(?:st|nd|rd|th) Congressional Districts$")
+_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+ZIP_ONLY = re.compile(r"^\s*(\d{5})(?:[-\s]?\d{4})?\s*$")
+_TRANSIENT = (requests.ConnectionError, requests.Timeout)
+
+
+@dataclass(frozen=True, order=True)
+class District:
+    state: str  # USPS code
+    number: int  # 0 for the only seat of a state or territory
+
+
+class AddressNotFound(Exception):
+    """The geocoder found no district for this address."""
+
+
+class GeocoderFailed(Exception):
+    """The geocoder failed, timed out or answered with something we cannot trust."""
+
+
+class ZipNotFound(Exception):
+    """The ZIP code is not in the ZIP table."""
+
+
+class ZipTableInvalid(Exception):
+    """A downloaded ZIP table has the wrong shape."""
+
+
+def target_congress(today: date, override: int | str | None = None) -> int:
+    """The Congress whose members are in office on `today` (each starts January 3 of odd years)."""
+    if override not in (None, ""):
+        return int(override)  # type: ignore[arg-type]
+    year = today.year if (today.month, today.day) >= (1, 3) else today.year - 1
+    return (year - 1787) // 2
+
+
+def island_area_for_zip(zip_code: str) -> str | None:
+    """USPS ZIP codes of the Island Areas, which the Census address ranges don't cover."""
+    z = int(zip_code[:5])
+    if z == 96799:
+        return "AS"
+    if 96910 <= z <= 96932:
+        return "GU"
+    if 96950 <= z <= 96952:
+        return "MP"
+    if zip_code.startswith("008"):
+        return "VI"
+    return None
+
+
+def single_seat_state(address: str) -> str | None:
+    """The single-seat state or territory an address names, if any (for a no-match answer)."""
+    zip_match = _ZIP.search(address)
+    if zip_match:
+        island = island_area_for_zip(zip_match.group(1))
+        if island:
+            return island
+    tokens = [t.strip().upper() for t in re.split(r"[,\n]", address) if t.strip()]
+    for token in reversed(tokens):
+        token = _ZIP.sub("", token).strip()
+        for candidate in (token, token.split()[-1] if token.split() else ""):
+            code = candidate if candidate in STATES else _STATE_NAMES.get(candidate)
+            if code:
+                return code if code in SINGLE_SEAT else None
+    return None
+
+
+def parse_geographies(payload: Any, congress: int) -> set[District]:
+    """Districts of the wanted Congress in a geocoder answer (address or coordinates search).
+
+    Raises GeocoderFailed when the answer does not carry that Congress's layer: the
+    geocoder silently answers with its default layers when the one asked for is missing.
+    """
+    try:
+        result = payload["result"]
+    except (KeyError, TypeError) as exc:
+        raise GeocoderFailed("the geocoder's answer has no result") from exc
+    if not isinstance(result, dict):
+        raise GeocoderFailed("the geocoder's answer has no result")
+    if "addressMatches" in result:
+        matches = result["addressMatches"]
+        if not isinstance(matches, list):
+            raise GeocoderFailed("addressMatches is not a list")
+        geographies = [m.get("geographies") for m in matches if isinstance(m, dict)]
+    else:
+        geographies = [result.get("geographies")]
+        if geographies == [{}]:
+            return set()  # a point in no district (water, abroad)
+    found: set[District] = set()
+    for geo in geographies:
+        if not isinstance(geo, dict):
+            raise GeocoderFailed("a match has no geographies")
+        layer = _layer_for(geo, congress)
+        for record in layer:
+            if not isinstance(record, dict) or "GEOID" not in record:
+                raise GeocoderFailed("the district layer holds an error instead of a record")
+            if str(record.get("CDSESSN", "")) != str(congress):
+                raise GeocoderFailed(f"a district record is not of the {congress}th Congress")
+            district = _district(str(record["GEOID"]))
+            if district:
+                found.add(district)
+    return found
+
+
+def _layer_for(geographies: dict[str, Any], congress: int) -> list[Any]:
+    for key, value in geographies.items():
+        m = _LAYER.match(key)
+        if m and int(m.group(1)) == congress:
+            if not isinstance(value, list):
+                raise GeocoderFailed("the district layer is not a list")
+            return value
+    raise GeocoderFailed(f"the answer lacks the {congress}th Congress's district layer")
+
+
+def _district(geoid: str) -> District | None:
+    state = FIPS.get(geoid[:2])
+    code = geoid[2:]
+    if state is None:
+        return None
+    if code in ("00", "98"):
+        return District(state, 0)
+    if code.isdigit() and 1 <= int(code) <= 60:
+        return District(state, int(code))
+    return None  # ZZ: water, no district
+
+
+class CensusGeocoder:
+    """The US Census Bureau geocoder, asked for one Congress's district layer."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        vintages: dict[str, str],
+        benchmark: str = "Public_AR_Current",
+        connect_timeout: float = 3.05,
+        read_timeout: float = 4.0,
+        deadline: float = 8.0,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.vintages = {str(k): v for k, v in vintages.items()}
+        self.benchmark = benchmark
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.deadline = deadline
+        self.session = session or requests.Session()
+
+    def districts_for(self, address: str, congress: int) -> set[District]:
+        """Every district the address matched (usually one). Raises AddressNotFound."""
+        vintage = self.vintages.get(str(congress))
+        if vintage is None:
+            raise GeocoderFailed(f"no geocoder vintage is configured for Congress {congress}")
+        params = {
+            "address": address,
+            "benchmark": self.benchmark,
+            "vintage": vintage,
+            "layers": f"{congress}th Congressional Districts",
+            "format": "json",
+        }
+        payload = self._get(f"{self.base_url}/geographies/onelineaddress", params)
+        found = parse_geographies(payload, congress)
+        if not found:
+            state = single_seat_state(address)
+            if state:
+                return {District(state, 0)}
+            raise AddressNotFound()
+        return found
+
+    def _get(self, url: str, params: dict[str, str]) -> Any:
+        started = time.monotonic()
+        for attempt in (1, 2):
+            left = self.deadline - (time.monotonic() - started)
+            timeout = (min(self.connect_timeout, left), min(self.read_timeout, left))
+            try:
+                resp = self.session.get(url, params=params, timeout=timeout)
+                if resp.status_code >= 500:
+                    raise _Transient(f"HTTP {resp.status_code}")
+                if resp.status_code != 200:
+                    # A 400 names bad parameters; the address is the only thing we vary.
+                    raise AddressNotFound()
+                try:
+                    return resp.json()
+                except ValueError as exc:
+                    raise _Transient("not JSON") from exc
+            except (_Transient, *_TRANSIENT) as exc:
+                # Never put str(exc) in messages: it holds the URL, and so the address.
+                reason = exc.__class__.__name__ if not isinstance(exc, _Transient) else str(exc)
+                left = self.deadline - (time.monotonic() - started)
+                if attempt == 2 or left < 1.0:
+                    raise GeocoderFailed(f"the geocoder did not answer ({reason})") from None
+            except requests.RequestException as exc:
+                raise GeocoderFailed(f"the geocoder failed ({exc.__class__.__name__})") from None
+        raise GeocoderFailed("unreachable")  # pragma: no cover
+
+
+class _Transient(Exception):
+    pass
+
+
+class ZipTable:
+    """ZIP (ZCTA) to districts, from the us-zipcodes-congress `zccd.csv` table."""
+
+    def __init__(self, rows: dict[str, tuple[District, ...]]) -> None:
+        self._rows = rows
+        self._by_state: dict[str, set[int]] = defaultdict(set)
+        for found in rows.values():
+            for d in found:
+                self._by_state[d.state].add(d.number)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @classmethod
+    def from_file(cls, path: Path) -> ZipTable:
+        rows: dict[str, set[District]] = defaultdict(set)
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as fh:
+                reader = csv.DictReader(fh)
+                wanted = {"state_abbr", "zcta", "cd"}
+                if not reader.fieldnames or not wanted <= set(reader.fieldnames):
+                    raise ZipTableInvalid(f"{path.name}: expected columns {sorted(wanted)}")
+                for row in reader:
+                    zcta, state, cd = row["zcta"].strip(), row["state_abbr"].strip(), row["cd"]
+                    if len(zcta) == 5 and zcta.isdigit() and state in STATES and cd.isdigit():
+                        rows[zcta].add(District(state, int(cd)))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise ZipTableInvalid(f"{path.name}: {exc.__class__.__name__}") from exc
+        if len(rows) < 30_000:
+            raise ZipTableInvalid(f"{path.name} holds only {len(rows)} ZIP codes")
+        return cls({z: tuple(sorted(d)) for z, d in rows.items()})
+
+    def districts_for(self, zip_code: str) -> tuple[District, ...]:
+        island = island_area_for_zip(zip_code)
+        if island:
+            return (District(island, 0),)
+        found = self._rows.get(zip_code[:5])
+        if not found:
+            raise ZipNotFound()
+        return found
+
+    def districts_in(self, state: str) -> set[int]:
+        """The districts of a state that the table knows (vacant seats included)."""
+        return set(self._by_state.get(state, ()))
+
+
+def normalize_address(address: str) -> str:
+    """One spelling per address, for the cache: case, spacing and punctuation folded."""
+    text = unicodedata.normalize("NFKC", address).casefold()
+    text = re.sub(r"[.,#]", " ", text)
+    return " ".join(text.split())
+
+
+class DistrictCache:
+    """Remembers district answers under a keyed hash of the address, never the address."""
+
+    def __init__(self, secret: bytes, ttl: float, size: int) -> None:
+        self._secret = secret
+        self._cache: TTLCache[str, frozenset[District]] = TTLCache(maxsize=size, ttl=ttl)
+
+    def key(self, address: str, congress: int) -> str:
+        msg = f"{congress}\x00{normalize_address(address)}".encode()
+        return hmac.new(self._secret, msg, hashlib.sha256).hexdigest()
+
+    def get(self, address: str, congress: int) -> frozenset[District] | None:
+        return self._cache.get(self.key(address, congress))
+
+    def put(self, address: str, congress: int, found: set[District]) -> None:
+        self._cache[self.key(address, congress)] = frozenset(found)

@@ -1,0 +1,164 @@
+"""The library of asks in letters/ and the letters and call scripts rendered from it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .directory import STATES, Member
+
+NAME_LIMIT = 100
+NOTE_LIMIT = 2000
+
+
+class AskNotFound(Exception):
+    """No ask in the library has this slug."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    slug: str
+    title: str
+    summary: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Constituent:
+    """What a person tells us to sign their letter; used for one response, never kept."""
+
+    name: str
+    city: str
+    zip: str
+    state: str = ""
+    email: str = ""
+    note: str = ""
+    street: str = ""
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+@dataclass(frozen=True)
+class Letter:
+    member: Member
+    ask: Ask
+    subject: str
+    body: str
+    call_script: str
+
+    @property
+    def mailto(self) -> str:
+        """A mailto: link that opens the letter in the person's mail app (members have no
+        public address, so the person picks the recipient or sends a copy to themselves)."""
+        return f"mailto:?subject={quote(self.subject)}&body={quote(self.body)}"
+
+    @property
+    def to(self) -> str:
+        return f"{self.member.title} {self.member.name}"
+
+
+class Citations:
+    """Numbers the sources a letter cites, in order, for the list at its end."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def cite(self, url: str) -> str:
+        if url not in self.urls:
+            self.urls.append(url)
+        return f"[{self.urls.index(url) + 1}]"
+
+    def listing(self) -> str:
+        return "\n".join(f"[{i}] {url}" for i, url in enumerate(self.urls, 1))
+
+
+def _member_context(member: Member) -> dict[str, Any]:
+    return {
+        "title": member.title,
+        "name": member.name,
+        "last_name": member.last_name,
+        "salutation": member.salutation,
+        "chamber": member.chamber,
+        "state": member.state,
+        "state_name": STATES.get(member.state, member.state),
+        "seat": member.seat,
+        "committees": list(member.committees),
+        "on_foreign_affairs": any("Foreign" in c for c in member.committees),
+        "on_appropriations": any("Appropriations" in c for c in member.committees),
+    }
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines that optional template blocks leave behind."""
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip() + "\n"
+
+
+class LetterBook:
+    """Loads the asks in a letters/ folder and renders them in Jinja's sandbox."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.env = SandboxedEnvironment(
+            loader=FileSystemLoader(str(folder)),
+            undefined=StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        asks = []
+        for meta in sorted(folder.glob("*/ask.toml")):
+            data = tomllib.loads(meta.read_text(encoding="utf-8"))
+            asks.append(
+                Ask(meta.parent.name, data["title"], data["summary"], int(data.get("order", 100)))
+            )
+        self.asks = sorted(asks, key=lambda a: (a.order, a.slug))
+        self._by_slug = {a.slug: a for a in self.asks}
+
+    def ask(self, slug: object) -> Ask:
+        if not isinstance(slug, str) or slug not in self._by_slug:
+            raise AskNotFound()
+        return self._by_slug[slug]
+
+    def render(
+        self, ask: Ask, member: Member, constituent: Constituent, today: date | None = None
+    ) -> Letter:
+        """The letter and the call script of one ask for one member."""
+        citations = Citations()
+        context = {
+            "member": _member_context(member),
+            "constituent": {
+                "name": constituent.name,
+                "first_name": constituent.first_name,
+                "city": constituent.city,
+                "zip": constituent.zip,
+                "state": constituent.state or member.state,
+                "email": constituent.email,
+                "note": constituent.note,
+            },
+            "cite": citations.cite,
+            "sources": citations.listing,
+            "today": (today or date.today()).strftime("%B %-d, %Y"),
+        }
+        try:
+            module = self.env.get_template(f"{ask.slug}/letter.txt").make_module(context)
+            subject = " ".join(str(module.get_subject()).split())
+            body = _tidy(str(module.get_body()))
+            call = self.env.get_template(f"{ask.slug}/call.txt").render(
+                {**context, "cite": lambda url: ""}
+            )
+        except TemplateError as exc:
+            raise RuntimeError(f"letters/{ask.slug}: {exc}") from exc
+        return Letter(member, ask, subject, body, " ".join(call.split()))

@@ -1,0 +1,177 @@
+"""Download the directory and the ZIP table, validate them, and swap them in atomically."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import requests
+
+from . import directory, districts
+
+ZIP_FILE = "zccd.csv"
+MANIFEST = "manifest.json"
+KEEP_RELEASES = 3
+
+# progress(file name, bytes so far, total bytes or None)
+Progress = Callable[[str, int, int | None], None]
+
+
+class SyncFailed(Exception):
+    """The data could not be fetched or did not validate; the previous data stays in use."""
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    release: Path
+    as_of: date
+    senators: int
+    representatives: int
+    zip_codes: int
+
+
+def _is_url(source: str) -> bool:
+    return urlparse(source).scheme in ("http", "https")
+
+
+def _fetch(
+    url: str, dest: Path, session: requests.Session, timeout: float, progress: Progress
+) -> date | None:
+    """Stream one file to dest; return the day of its Last-Modified header, if any."""
+    name = dest.name
+    try:
+        with session.get(url, stream=True, timeout=timeout) as resp:
+            if resp.status_code != 200:
+                raise SyncFailed(f"{name}: the server answered HTTP {resp.status_code} for {url}")
+            total = resp.headers.get("Content-Length")
+            done = 0
+            with dest.open("wb") as fh:
+                for chunk in resp.iter_content(64 * 1024):
+                    fh.write(chunk)
+                    done += len(chunk)
+                    progress(name, done, int(total) if total and total.isdigit() else None)
+            if total and total.isdigit() and done != int(total):
+                raise SyncFailed(f"{name}: the download stopped after {done} of {total} bytes")
+            modified = resp.headers.get("Last-Modified")
+    except requests.RequestException as exc:
+        raise SyncFailed(f"{name}: could not download {url} ({exc.__class__.__name__})") from exc
+    if modified:
+        try:
+            return email.utils.parsedate_to_datetime(modified).date()
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def _copy(src: Path, dest: Path, progress: Progress) -> date:
+    try:
+        shutil.copyfile(src, dest)
+    except OSError as exc:
+        raise SyncFailed(f"{dest.name}: cannot read {src} ({exc.strerror})") from exc
+    size = dest.stat().st_size
+    progress(dest.name, size, size)
+    return datetime.fromtimestamp(src.stat().st_mtime, UTC).date()
+
+
+def _get(
+    source: str,
+    name: str,
+    dest: Path,
+    session: requests.Session,
+    timeout: float,
+    progress: Progress,
+) -> date | None:
+    if _is_url(source):
+        url = source if source.endswith(name) else source.rstrip("/") + "/" + name
+        return _fetch(url, dest, session, timeout, progress)
+    path = Path(source)
+    if path.is_dir():
+        path = path / name
+    return _copy(path, dest, progress)
+
+
+def sync(
+    data_dir: Path,
+    directory_source: str,
+    zip_source: str,
+    *,
+    session: requests.Session | None = None,
+    timeout: float = 60,
+    today: date | None = None,
+    progress: Progress = lambda *_: None,
+) -> SyncReport:
+    """Fetch all files into a new release folder, validate, then point `current` at it."""
+    session = session or requests.Session()
+    today = today or date.today()
+    releases = data_dir / "releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="incoming-", dir=releases))
+    try:
+        dates = {}
+        for name in directory.FILES:
+            dates[name] = _get(directory_source, name, staging / name, session, timeout, progress)
+        _get(zip_source, ZIP_FILE, staging / ZIP_FILE, session, timeout, progress)
+
+        try:
+            raw = directory.read_folder(staging)
+            directory.validate(raw)
+            zips = districts.ZipTable.from_file(staging / ZIP_FILE)
+        except (directory.DirectoryInvalid, districts.ZipTableInvalid) as exc:
+            raise SyncFailed(str(exc)) from exc
+        as_of = dates[directory.LEGISLATORS] or today
+        built = directory.build(raw, as_of, today)
+        manifest = {
+            "as_of": as_of.isoformat(),
+            "synced_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "source": directory_source,
+            "zip_source": zip_source,
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
+
+        release = releases / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        staging.rename(release)
+        _point_current(data_dir, release)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _prune(releases, keep=release)
+    return SyncReport(
+        release=release,
+        as_of=as_of,
+        senators=sum(1 for m in built.members if m.chamber == "senate"),
+        representatives=sum(1 for m in built.members if m.chamber == "house"),
+        zip_codes=len(zips),
+    )
+
+
+def _point_current(data_dir: Path, release: Path) -> None:
+    """Replace the `current` symlink in one rename, so readers never see a half state."""
+    link = data_dir / "current"
+    tmp = data_dir / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(Path("releases") / release.name)
+    os.replace(tmp, link)
+
+
+def _prune(releases: Path, keep: Path) -> None:
+    done = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("incoming"))
+    for old in done[:-KEEP_RELEASES]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> dict[str, Any]:
+    try:
+        return json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError) as exc:
+        raise directory.DirectoryInvalid(f"{MANIFEST} missing or unreadable") from exc

@@ -1,0 +1,212 @@
+"""JSON API for other sites and apps: /api/v1/lookup, /api/v1/letters, /api/v1/asks."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, send_from_directory
+
+from .. import PROJECT_ROOT, services
+from ..directory import Member
+from ..districts import AddressNotFound, GeocoderFailed
+from ..extensions import csrf, limiter
+from ..letters import NAME_LIMIT, NOTE_LIMIT, AskNotFound, Constituent
+from ..lookup import (
+    InvalidInput,
+    Representation,
+    ZipTableOutdated,
+    clean_text,
+    parse_zip,
+)
+from .citizen import lookup_limit
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def error_response(status: int, code: str, message: str):
+    return jsonify(error={"code": code, "message": message}), status
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return error_response(exc.status, exc.code, exc.message)
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not request.is_json:
+        raise ApiError(415, "not_json", "Send a JSON object with Content-Type: application/json.")
+    if not isinstance(data, dict):
+        raise ApiError(400, "not_json", "The request body must be a JSON object.")
+    return data
+
+
+def _represent(data: dict[str, Any]) -> Representation:
+    lookup = services.lookup()
+    try:
+        if "address" in data:
+            return lookup.by_address(data["address"])
+        if "zip" in data:
+            return lookup.by_zip(data["zip"])
+        if "state" in data and "district" in data:
+            district = data["district"]
+            if isinstance(district, bool) or not isinstance(district, (int, str)):
+                raise InvalidInput("district must be a number, such as 37 (0 for at large).")
+            return lookup.by_district(data["state"], district)
+    except InvalidInput as exc:
+        raise ApiError(400, "invalid_input", str(exc)) from None
+    except AddressNotFound:
+        raise ApiError(
+            404, "address_not_found", "We couldn't find that address. Check it, or send a ZIP code."
+        ) from None
+    except GeocoderFailed as exc:
+        current_app.logger.warning("Census geocoder failed: %s", exc)
+        raise ApiError(
+            503,
+            "geocoder_unavailable",
+            "The Census Bureau's address service is not answering. Try again, or send a ZIP code "
+            "or a state and district.",
+        ) from None
+    except ZipTableOutdated:
+        raise ApiError(
+            422,
+            "zip_outdated",
+            "ZIP codes can't be matched to the districts now in office: send a street address.",
+        ) from None
+    raise ApiError(400, "missing_place", 'Send "address", "zip", or "state" and "district".')
+
+
+def member_json(m: Member) -> dict[str, Any]:
+    return {
+        "bioguide": m.bioguide,
+        "name": m.name,
+        "title": m.title,
+        "chamber": m.chamber,
+        "state": m.state,
+        "district": m.district,
+        "party": m.party,
+        "phone": m.phone,
+        "contact_form": m.contact_form,
+        "website": m.website,
+        "offices": [{"city": o.city, "address": o.address, "phone": o.phone} for o in m.offices],
+        "note": m.note,
+    }
+
+
+def representation_json(rep: Representation) -> dict[str, Any]:
+    return {
+        "congress": rep.congress,
+        "as_of": rep.as_of.isoformat(),
+        "stale": rep.directory.is_stale(services.today()),
+        "ambiguous": rep.ambiguous,
+        "districts": [{"state": d.state, "district": d.number} for d in rep.districts],
+        "members": [member_json(m) for m in rep.members],
+        "vacancies": [{"state": d.state, "district": d.number} for d in rep.vacancies],
+    }
+
+
+@bp.post("/lookup")
+@limiter.limit(lookup_limit)
+def lookup():
+    return jsonify(representation_json(_represent(_body())))
+
+
+def _field(data: dict[str, Any], key: str, limit: int, required: bool) -> str:
+    try:
+        value = clean_text(data.get(key, ""), limit) if data.get(key) is not None else ""
+    except InvalidInput as exc:
+        raise ApiError(400, "invalid_input", f"constituent.{key}: {exc}") from None
+    if required and not value:
+        raise ApiError(400, "invalid_input", f"constituent.{key} is required.")
+    return value
+
+
+@bp.post("/letters")
+@limiter.limit(lookup_limit)
+def letters():
+    data = _body()
+    book = services.letters()
+    try:
+        ask = book.ask(data.get("ask"))
+    except AskNotFound:
+        slugs = ", ".join(a.slug for a in book.asks)
+        raise ApiError(400, "unknown_ask", f'"ask" must be one of: {slugs}.') from None
+    person = data.get("constituent")
+    if not isinstance(person, dict):
+        raise ApiError(
+            400, "invalid_input", '"constituent" must be an object with name, city, zip.'
+        )
+    name = _field(person, "name", NAME_LIMIT, True)
+    city = _field(person, "city", NAME_LIMIT, True)
+    try:
+        zip_code = parse_zip(person.get("zip"))
+    except InvalidInput as exc:
+        raise ApiError(400, "invalid_input", f"constituent.zip: {exc}") from None
+    email = _field(person, "email", 254, False)
+    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        raise ApiError(400, "invalid_input", "constituent.email: check the email address.")
+    note = person.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ApiError(400, "invalid_input", "constituent.note must be text.")
+    if note and len(note) > NOTE_LIMIT:
+        raise ApiError(
+            400, "invalid_input", f"constituent.note: keep it under {NOTE_LIMIT} characters."
+        )
+    rep = _represent(data)
+    if rep.ambiguous:
+        raise ApiError(
+            409,
+            "ambiguous",
+            "That ZIP code spans several districts: send a street address, "
+            "or a state and district.",
+        )
+    today = services.today()
+    out = []
+    for m in rep.members:
+        constituent = Constituent(
+            name=name,
+            city=city,
+            zip=zip_code,
+            state=m.state,
+            email=email,
+            note=(note or "").strip(),
+        )
+        letter = book.render(ask, m, constituent, today)
+        out.append(
+            {
+                "bioguide": m.bioguide,
+                "to": letter.to,
+                "subject": letter.subject,
+                "body": letter.body,
+                "call_script": letter.call_script,
+                "mailto": letter.mailto,
+                "contact_form": m.contact_form,
+                "website": m.website,
+            }
+        )
+    result = {"ask": ask.slug, "letters": out}
+    result.update({k: v for k, v in representation_json(rep).items() if k != "members"})
+    return jsonify(result)
+
+
+@bp.get("/asks")
+def asks():
+    return jsonify(
+        asks=[
+            {"slug": a.slug, "title": a.title, "summary": a.summary}
+            for a in services.letters().asks
+        ]
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return send_from_directory(PROJECT_ROOT / "static", "openapi.json", mimetype="application/json")
