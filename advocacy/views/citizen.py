@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template, reque
 from .. import counts, services
 from ..directory import STATES, Member
 from ..districts import AddressNotFound, GeocoderFailed
+from ..errors import SETUP
 from ..extensions import db, limiter
 from ..forms import AddressForm, EditedLetterForm, LetterForm, ZipForm
 from ..letters import AskNotFound, Constituent
@@ -77,6 +78,8 @@ def _results(rep: Representation, status: int = 200, form: LetterForm | None = N
 
 @bp.get("/")
 def index():
+    if services.lookup().store.get() is None:
+        return _home(503, problem=SETUP)
     return _home()
 
 

@@ -1,0 +1,108 @@
+"""The directory: messy real data normalised into members a person can contact."""
+
+from datetime import date
+
+import pytest
+
+from advocacy.directory import DirectoryStore, clean_url, washington_lines
+
+
+@pytest.fixture(scope="module")
+def directory(synced):
+    return DirectoryStore(synced, today=lambda: date(2026, 11, 25)).get()
+
+
+def test_counts_match_the_snapshot(directory):
+    senate = [m for m in directory.members if m.chamber == "senate"]
+    house = [m for m in directory.members if m.chamber == "house"]
+    assert len(senate) == 100
+    assert len(house) == 437
+    assert all(len(directory.senators(s)) == 2 for s in {m.state for m in senate})
+
+
+def test_titles_follow_the_seat(directory):
+    assert directory.representative("TX", 37).title == "Representative"
+    assert directory.representative("DC", 0).title == "Delegate"
+    assert directory.representative("GU", 0).title == "Delegate"
+    assert directory.representative("PR", 0).title == "Resident Commissioner"
+    assert directory.senators("TX")[0].title == "Senator"
+    assert directory.representative("TX", 37).salutation == "Representative Doggett"
+
+
+def test_at_large_seats_are_district_zero(directory):
+    wy = directory.representative("WY", 0)
+    assert wy is not None and wy.seat == "Wyoming (at large)"
+    assert directory.house_districts("WY") == [0]
+
+
+def test_member_without_official_full_name_gets_first_and_last(directory):
+    gallagher = directory.member("G000607")
+    assert gallagher.name == "James Gallagher"
+    # No phone, office or website in the data: nothing is invented.
+    assert gallagher.phone is None and gallagher.website is None
+    assert gallagher.offices == () and gallagher.washington_address == ()
+
+
+def test_malformed_contact_form_url_is_repaired(directory):
+    fine = next(m for m in directory.members if m.last_name == "Fine")
+    assert fine.contact_form == "https://fine.house.gov/address_authentication?form=/contact/email-me"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("hhttps://fine.house.gov/x", "https://fine.house.gov/x"),
+        ("http://www.house.gov/doggett", "http://www.house.gov/doggett"),
+        ("javascript:alert(1)", None),
+        ("not a url", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_clean_url(raw, clean):
+    assert clean_url(raw) == clean
+
+
+def test_appointed_senators_past_their_listed_end_are_kept_with_a_note(directory):
+    ohio = directory.senators("OH")
+    assert len(ohio) == 2
+    husted = next(m for m in ohio if m.last_name == "Husted")
+    assert "Appointed" in husted.note and "no successor" in husted.note
+    assert len(directory.senators("FL")) == 2
+
+
+def test_washington_address_is_split_into_postal_lines():
+    assert washington_lines("272 Cannon House Office Building Washington DC 20515-0104") == (
+        "272 Cannon House Office Building",
+        "Washington, DC 20515-0104",
+    )
+    assert washington_lines(None) == ()
+
+
+def test_phones_list_washington_then_district_offices(directory):
+    doggett = directory.representative("TX", 37)
+    assert doggett.phones[0].washington and doggett.phones[0].phone == "202-225-4865"
+    assert any(o.city == "Austin" and o.phone for o in doggett.phones[1:])
+
+
+def test_committees_with_jurisdiction_come_from_membership(directory):
+    risch = directory.member("R000584")  # chairs Senate Foreign Relations
+    assert "Senate Committee on Foreign Relations" in risch.committees
+    assert directory.representative("TX", 37).committees == ()
+
+
+def test_vacant_seats_are_absent(directory):
+    for state, district in (("CA", 14), ("FL", 20), ("GA", 13), ("TX", 23)):
+        assert directory.representative(state, district) is None
+
+
+def test_directory_is_stale_once_the_terms_it_lists_have_ended(synced):
+    assert not DirectoryStore(synced, today=lambda: date(2026, 11, 25)).get().is_stale(
+        date(2026, 11, 25)
+    )
+    later = DirectoryStore(synced, today=lambda: date(2027, 2, 1)).get()
+    assert later.is_stale(date(2027, 2, 1))
+
+
+def test_store_without_data_says_so(tmp_path):
+    assert DirectoryStore(tmp_path).get() is None

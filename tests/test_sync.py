@@ -1,0 +1,156 @@
+"""`flask directory sync`: download, validate, swap atomically; failures keep the old data."""
+
+import json
+import shutil
+from datetime import date
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from advocacy import sync
+from advocacy.directory import DirectoryStore
+from tests.fakes import _Server, file_server
+
+
+@pytest.fixture
+def broken_site(tmp_path, data_site):
+    """A copy of the sources that a test may damage."""
+    site = tmp_path / "broken"
+    shutil.copytree(data_site, site)
+    return site
+
+
+def _sync_from(data_dir, site_url):
+    return sync.sync(data_dir, f"{site_url}/congress-legislators/", f"{site_url}/zccd.csv")
+
+
+def test_sync_over_http_reports_counts_and_date(tmp_path, data_server):
+    seen = []
+    report = sync.sync(
+        tmp_path,
+        f"{data_server.url}/congress-legislators/",
+        f"{data_server.url}/zccd.csv",
+        progress=lambda name, done, total: seen.append((name, done, total)),
+    )
+    assert (report.senators, report.representatives) == (100, 437)
+    assert report.zip_codes > 33_000
+    assert (tmp_path / "current" / "legislators-current.json").is_file()
+    # Progress reached the end of every file.
+    finished = {name for name, done, total in seen if done == total}
+    assert finished == {*sync.directory.FILES, sync.ZIP_FILE}
+
+
+def test_sync_from_a_local_folder(tmp_path, data_site):
+    report = sync.sync(tmp_path / "d", str(data_site / "congress-legislators"), str(data_site / "zccd.csv"))
+    assert report.senators == 100
+
+
+def _damage(site, name, text):
+    (site / "congress-legislators" / name).write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda s: _damage(s, "legislators-current.json", "[{"), "legislators-current.json"),
+        (lambda s: (s / "congress-legislators" / "committees-current.json").unlink(), "HTTP 404"),
+        (lambda s: _damage(s, "legislators-current.json", "[]"), "not a list of members"),
+        (lambda s: (s / "zccd.csv").write_text("a,b\n1,2\n"), "zccd.csv"),
+    ],
+    ids=["corrupt-json", "missing-file", "empty-list", "bad-zip-table"],
+)
+def test_failed_sync_keeps_previous_data(tmp_path, data_server, broken_site, damage, message):
+    data_dir = tmp_path / "data"
+    _sync_from(data_dir, data_server.url)
+    before = (data_dir / "current").resolve()
+    damage(broken_site)
+    server = file_server(broken_site)
+    try:
+        with pytest.raises(sync.SyncFailed, match=message):
+            _sync_from(data_dir, server.url)
+    finally:
+        server.stop()
+    assert (data_dir / "current").resolve() == before
+    assert DirectoryStore(data_dir).get() is not None
+    # No half-written release is left behind.
+    assert not [p for p in (data_dir / "releases").iterdir() if p.name.startswith("incoming")]
+
+
+def test_sync_refuses_a_directory_with_missing_senators(tmp_path, broken_site):
+    path = broken_site / "congress-legislators" / "legislators-current.json"
+    members = json.loads(path.read_text())
+    senator = next(m for m in members if m["terms"][-1]["type"] == "sen")
+    members.remove(senator)
+    path.write_text(json.dumps(members))
+    with pytest.raises(sync.SyncFailed, match="99 senators"):
+        sync.sync(tmp_path, str(path.parent), str(broken_site / "zccd.csv"))
+    assert not (tmp_path / "current").exists()
+
+
+def test_truncated_download_is_refused(tmp_path, data_site):
+    class Truncating(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            self.wfile.write(b'[{"id": ')
+
+    server = _Server(("127.0.0.1", 0), Truncating).start()
+    try:
+        with pytest.raises(sync.SyncFailed, match="legislators-current.json"):
+            sync.sync(tmp_path, server.url + "/", str(data_site / "zccd.csv"), timeout=5)
+    finally:
+        server.stop()
+
+
+def test_unreachable_source_says_what_failed(tmp_path, data_site):
+    server = file_server(data_site)
+    url = server.url
+    server.stop()
+    with pytest.raises(sync.SyncFailed, match="could not download"):
+        sync.sync(tmp_path, url + "/", str(data_site / "zccd.csv"), timeout=2)
+
+
+def test_a_running_store_picks_up_a_new_sync(tmp_path, data_server, broken_site):
+    data_dir = tmp_path / "data"
+    _sync_from(data_dir, data_server.url)
+    store = DirectoryStore(data_dir, today=lambda: date(2026, 11, 25))
+    assert store.get().representative("TX", 37).name == "Lloyd Doggett"
+    path = broken_site / "congress-legislators" / "legislators-current.json"
+    members = json.loads(path.read_text())
+    doggett = next(m for m in members if m["id"]["bioguide"] == "D000399")
+    doggett["name"]["official_full"] = "Lloyd A. Doggett"
+    path.write_text(json.dumps(members))
+    server = file_server(broken_site)
+    try:
+        _sync_from(data_dir, server.url)
+    finally:
+        server.stop()
+    assert store.get().representative("TX", 37).name == "Lloyd A. Doggett"
+
+
+def test_cli_sync_shows_progress_and_result(app_factory, tmp_path, data_server):
+    app = app_factory(
+        DATA_DIR=str(tmp_path / "cli-data"),
+        DIRECTORY_SOURCE=f"{data_server.url}/congress-legislators/",
+        ZIP_SOURCE=f"{data_server.url}/zccd.csv",
+    )
+    result = app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert result.exit_code == 0, result.output
+    assert "Synced: 100 senators, 437 House members" in result.output
+    assert "legislators-current.json" in result.output  # progress lines
+
+
+def test_cli_sync_failure_exits_nonzero_and_explains(app_factory, tmp_path, data_server):
+    app = app_factory(
+        DATA_DIR=str(tmp_path / "cli-data"),
+        DIRECTORY_SOURCE=f"{data_server.url}/nowhere/",
+        ZIP_SOURCE=f"{data_server.url}/zccd.csv",
+    )
+    result = app.test_cli_runner().invoke(args=["directory", "sync"])
+    assert result.exit_code == 1
+    assert "Sync failed, the previous data is kept" in result.output
+    assert "HTTP 404" in result.output
