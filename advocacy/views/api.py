@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, current_app, jsonify, request
 
 from .. import PROJECT_ROOT, services
 from ..directory import Member
@@ -207,6 +209,11 @@ def asks():
     )
 
 
+@functools.cache
+def _openapi() -> dict[str, Any]:
+    return json.loads((PROJECT_ROOT / "static" / "openapi.json").read_text(encoding="utf-8"))
+
+
 @bp.get("/openapi.json")
 def openapi():
-    return send_from_directory(PROJECT_ROOT / "static", "openapi.json", mimetype="application/json")
+    return jsonify(_openapi())
