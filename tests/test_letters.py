@@ -1,0 +1,126 @@
+"""The letter library: every ask renders for every kind of member, and every fact is sourced."""
+
+import re
+from datetime import date
+
+import pytest
+from jinja2.sandbox import SandboxedEnvironment
+
+from advocacy import PROJECT_ROOT
+from advocacy.directory import DirectoryStore
+from advocacy.letters import AskNotFound, Constituent, LetterBook
+from tests.fakes import SHARED
+
+SEED = (SHARED / "seed" / "artsakh-genocide.md").read_text()
+BOOK = LetterBook(PROJECT_ROOT / "letters")
+URL = re.compile(r"https?://[^\s\"')]+")
+
+
+@pytest.fixture(scope="module")
+def directory(synced):
+    return DirectoryStore(synced, today=lambda: date(2026, 11, 25)).get()
+
+
+KINDS = {
+    "senator": "C001056",  # Cornyn
+    "senator-on-foreign-relations": "R000584",  # Risch
+    "senator-appointed-term-ended": "H001104",  # Husted
+    "representative": "D000399",  # Doggett
+    "representative-on-foreign-affairs": "M001199",  # Mast
+    "at-large": "H001096",  # Hageman (WY)
+    "delegate": "N000147",  # Norton (DC)
+    "resident-commissioner": "H001103",  # Hernández (PR)
+    "no-official-full-name-no-phone": "G000607",  # Gallagher
+}
+PERSON = Constituent(name="Ana Petrosyan", city="Austin", zip="78701", email="ana@example.org")
+
+
+def test_the_library_has_the_five_asks_of_the_issue():
+    assert [a.slug for a in BOOK.asks] == [
+        "section-907",
+        "sanctions",
+        "humanitarian-aid",
+        "security-assistance",
+        "prisoners",
+    ]
+    assert all(a.title and a.summary for a in BOOK.asks)
+
+
+def test_templates_render_in_the_sandbox_with_strict_undefined():
+    assert isinstance(BOOK.env, SandboxedEnvironment)
+    assert BOOK.env.undefined.__name__ == "StrictUndefined"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
+def test_every_ask_renders_for_every_kind_of_member(directory, ask, kind):
+    member = directory.member(KINDS[kind])
+    letter = BOOK.render(ask, member, PERSON, date(2026, 11, 25))
+    assert letter.subject and "\n" not in letter.subject
+    assert letter.body.startswith(f"Dear {member.title} {member.last_name},\n\n")
+    assert "{{" not in letter.body and "None" not in letter.body
+    assert f"Ana Petrosyan\nAustin, {member.state} 78701\nana@example.org" in letter.body
+    assert re.search(r"\nSources:\n\[1\] https://", letter.body)
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", letter.body)}
+    assert cited == set(range(1, len(cited) + 1))  # every number listed, none missing
+    assert "Biden" not in letter.body  # written for today: "the Administration"
+    words = len(letter.call_script.split())
+    assert words < 120, f"{ask.slug} call script for a {kind} has {words} words"
+    assert letter.call_script.startswith("Hello, my name is Ana, and I'm a constituent from Austin")
+    assert "I don't need a reply" in letter.call_script
+    assert member.salutation in letter.call_script
+
+
+@pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
+def test_committee_paragraph_only_for_members_with_jurisdiction(directory, ask):
+    risch = BOOK.render(ask, directory.member("R000584"), PERSON)
+    assert "As a member of the Senate Committee on Foreign Relations" in risch.body
+    assert "Senate Committee on Foreign Relations" in risch.call_script
+    doggett = BOOK.render(ask, directory.member("D000399"), PERSON)
+    assert "As a member of the" not in doggett.body
+
+
+def test_every_source_a_letter_cites_is_in_the_seed_document():
+    urls = set()
+    for path in (PROJECT_ROOT / "letters").rglob("*.txt"):
+        urls |= set(URL.findall(path.read_text()))
+    assert len(urls) >= 15
+    missing = sorted(u for u in urls if u not in SEED)
+    assert not missing, f"cited but not in the seed: {missing}"
+
+
+@pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
+def test_every_number_in_a_letter_appears_in_the_seed(directory, ask):
+    body = BOOK.render(ask, directory.member("C001056"), PERSON).body
+    prose = body.split("\nSources:\n")[0]
+    for number in re.findall(r"\$?\d[\d,.]*\d(?: million)?", prose):
+        bare = number.rstrip(".,")
+        if bare in ("78701",):  # the constituent's ZIP code
+            continue
+        assert bare.replace(" million", "") in SEED or bare in SEED, f"{ask.slug}: {bare}"
+
+
+def test_personal_note_comes_first_and_is_never_a_template(directory):
+    person = Constituent(name="Ana", city="Austin", zip="78701", note="{{ 7 * 7 }} is my note.")
+    body = BOOK.render(BOOK.ask("sanctions"), directory.member("D000399"), person).body
+    assert body.startswith(
+        "Dear Representative Doggett,\n\n{{ 7 * 7 }} is my note.\n\nI am your constituent"
+    )
+
+
+def test_without_an_email_no_empty_line_is_signed(directory):
+    person = Constituent(name="Ana", city="Austin", zip="78701")
+    body = BOOK.render(BOOK.ask("sanctions"), directory.member("D000399"), person).body
+    assert "Sincerely,\nAna\nAustin, TX 78701\n\nSources:" in body
+
+
+def test_mailto_carries_subject_and_body(directory):
+    letter = BOOK.render(BOOK.ask("humanitarian-aid"), directory.member("D000399"), PERSON)
+    assert letter.mailto.startswith("mailto:?subject=Humanitarian%20aid")
+    assert "&body=Dear%20Representative%20Doggett%2C" in letter.mailto
+
+
+@pytest.mark.parametrize("slug", ["", "nope", "../etc", None, 5, ["sanctions"]])
+def test_unknown_ask(slug):
+    with pytest.raises(AskNotFound):
+        BOOK.ask(slug)
