@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import logging
 import re
 import time
 import unicodedata
@@ -228,6 +229,28 @@ class CensusGeocoder:
 
 class _Transient(Exception):
     pass
+
+
+class RedactQueries(logging.Filter):
+    """Strip query strings from HTTP client log records: the geocoder's carries an address."""
+
+    _QUERY = re.compile(r"\?[^\s\"]*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                self._QUERY.sub("?[redacted]", a) if isinstance(a, str) else a for a in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = self._QUERY.sub("?[redacted]", record.msg)
+        return True
+
+
+def redact_http_logs() -> None:
+    """Install RedactQueries on urllib3's logger (once)."""
+    log = logging.getLogger("urllib3.connectionpool")
+    if not any(isinstance(f, RedactQueries) for f in log.filters):
+        log.addFilter(RedactQueries())
 
 
 class ZipTable:

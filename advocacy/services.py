@@ -10,7 +10,7 @@ from flask import Flask, current_app
 
 from . import PROJECT_ROOT
 from .directory import DirectoryStore
-from .districts import CensusGeocoder, DistrictCache
+from .districts import CensusGeocoder, DistrictCache, redact_http_logs
 from .letters import LetterBook
 from .lookup import Lookup
 
@@ -28,6 +28,7 @@ def data_dir(app: Flask) -> Path:
 
 
 def init_app(app: Flask) -> None:
+    redact_http_logs()
     today = _today(app)
     store = DirectoryStore(data_dir(app), today=today)
     geocoder = CensusGeocoder(

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .. import PROJECT_ROOT, services
 from ..directory import Member
 from ..districts import AddressNotFound, GeocoderFailed
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..letters import NAME_LIMIT, NOTE_LIMIT, AskNotFound, Constituent
 from ..lookup import (
     InvalidInput,
@@ -21,7 +21,7 @@ from ..lookup import (
     clean_text,
     parse_zip,
 )
-from .citizen import lookup_limit
+from .citizen import lookup_budget
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -116,7 +116,7 @@ def representation_json(rep: Representation) -> dict[str, Any]:
 
 
 @bp.post("/lookup")
-@limiter.limit(lookup_limit)
+@lookup_budget
 def lookup():
     return jsonify(representation_json(_represent(_body())))
 
@@ -132,7 +132,7 @@ def _field(data: dict[str, Any], key: str, limit: int, required: bool) -> str:
 
 
 @bp.post("/letters")
-@limiter.limit(lookup_limit)
+@lookup_budget
 def letters():
     data = _body()
     book = services.letters()

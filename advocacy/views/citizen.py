@@ -22,6 +22,10 @@ def lookup_limit() -> str:
     return current_app.config["LOOKUP_RATE_LIMIT"]
 
 
+# One budget for every route that costs a geocoder call, pages and API alike.
+lookup_budget = limiter.shared_limit(lookup_limit, scope="lookup")
+
+
 def write_limit() -> str:
     return current_app.config["WRITE_RATE_LIMIT"]
 
@@ -84,7 +88,7 @@ def index():
 
 
 @bp.post("/lookup")
-@limiter.limit(lookup_limit)
+@lookup_budget
 def lookup():
     """Find members from an address, or from a ZIP code."""
     address_form, zip_form = AddressForm(), ZipForm()
