@@ -259,9 +259,11 @@ class ZipTable:
     def __init__(self, rows: dict[str, tuple[District, ...]]) -> None:
         self._rows = rows
         self._by_state: dict[str, set[int]] = defaultdict(set)
-        for found in rows.values():
+        self._by_prefix: dict[str, set[str]] = defaultdict(set)
+        for zcta, found in rows.items():
             for d in found:
                 self._by_state[d.state].add(d.number)
+                self._by_prefix[zcta[:3]].add(d.state)
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -290,9 +292,16 @@ class ZipTable:
         if island:
             return (District(island, 0),)
         found = self._rows.get(zip_code[:5])
-        if not found:
-            raise ZipNotFound()
-        return found
+        if found:
+            return found
+        # A ZIP with no ZCTA (a PO box, a single building like 20500) still names its
+        # state by its first three digits; that answers for a state with a single seat.
+        states = self._by_prefix.get(zip_code[:3], set())
+        if len(states) == 1:
+            (state,) = states
+            if self._by_state[state] == {0}:
+                return (District(state, 0),)
+        raise ZipNotFound()
 
     def districts_in(self, state: str) -> set[int]:
         """The districts of a state that the table knows (vacant seats included)."""

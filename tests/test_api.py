@@ -38,6 +38,13 @@ def test_lookup_white_house_is_the_delegate(client):
     ]
 
 
+def test_lookup_by_a_zip_without_a_zcta_in_a_single_seat_state(client):
+    data = client.post("/api/v1/lookup", json={"zip": "20500"}).get_json()
+    assert [m["name"] for m in data["members"]] == ["Eleanor Holmes Norton"]
+    data = client.post("/api/v1/lookup", json={"zip": "96910"}).get_json()  # Guam
+    assert [m["title"] for m in data["members"]] == ["Delegate"]
+
+
 def test_lookup_by_state_and_district(client):
     data = client.post("/api/v1/lookup", json={"state": "PR", "district": 0}).get_json()
     assert [m["title"] for m in data["members"]] == ["Resident Commissioner"]
