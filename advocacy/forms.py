@@ -31,6 +31,18 @@ def multi_line(value: object) -> object:
     return value
 
 
+class MaxChars:
+    """Like Length(max=...), without the maxlength attribute that makes browsers cut a paste
+    short in silence: the person sees the message and keeps every word they wrote."""
+
+    def __init__(self, limit: int, message: str) -> None:
+        self.limit, self.message = limit, message
+
+    def __call__(self, form: FlaskForm, field: object) -> None:
+        if len(getattr(field, "data", None) or "") > self.limit:
+            raise ValidationError(self.message)
+
+
 class AddressForm(FlaskForm):
     address = StringField(
         "Your home address",
@@ -98,7 +110,7 @@ class LetterForm(FlaskForm):
         filters=[multi_line],
         validators=[
             Optional(),
-            Length(max=NOTE_LIMIT, message=f"Keep this under {NOTE_LIMIT} characters."),
+            MaxChars(NOTE_LIMIT, f"Keep this under {NOTE_LIMIT} characters."),
         ],
         description="Placed first in your letter: offices give most weight to a constituent's "
         "own words.",
@@ -115,9 +127,14 @@ class EditedLetterForm(LetterForm):
     """The letter page: the form above plus the letter as the person edited it."""
 
     shown = HiddenField()
-    subject = StringField("Subject", filters=[one_line], validators=[Optional(), Length(max=300)])
+    # A textarea, so that Enter in it never submits the form.
+    subject = TextAreaField(
+        "Subject",
+        filters=[one_line],
+        validators=[Optional(), MaxChars(300, "Shorten the subject.")],
+    )
     body = TextAreaField(
         "Your letter",
         filters=[multi_line],
-        validators=[Optional(), Length(max=BODY_LIMIT, message="The letter is too long.")],
+        validators=[Optional(), MaxChars(BODY_LIMIT, "The letter is too long.")],
     )

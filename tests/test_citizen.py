@@ -166,7 +166,7 @@ def test_geocoder_outage_offers_the_fallbacks_and_keeps_the_address(client):
     assert field_value(response, "address") == address
 
 
-@pytest.mark.parametrize("zip_code", ["", "abc", "1234", "123456", "99999"])
+@pytest.mark.parametrize("zip_code", ["", "abc", "1234", "123456", "00000"])
 def test_bad_zip_codes_get_a_clear_message(client, zip_code):
     response = client.post("/lookup", data={"zip": zip_code})
     assert response.status_code == 422
@@ -212,7 +212,9 @@ def test_letter_page_puts_the_persons_words_first_and_cites_sources(client):
     response = client.post("/letter", data={**LETTER, "member": "D000399"})
     assert response.status_code == 200
     body = letter_body(response)
-    assert body.startswith("Dear Representative Doggett,\n\nMy grandmother was born in Stepanakert.")
+    assert body.startswith(
+        "Dear Representative Doggett,\n\nMy grandmother was born in Stepanakert."
+    )
     assert "Ana Petrosyan\nAustin, TX 78701\nana@example.org" in body
     assert "Sources:\n[1] https://" in body
     page = text(response)
@@ -280,12 +282,18 @@ def test_marking_sent_counts_once_and_keeps_the_edited_letter(app, client):
 
 
 def test_count_endpoint_records_calls_for_senators_statewide(app, client):
-    response = client.post("/count", json={"action": "called", "ask": "sanctions", "member": "C001056"})
+    response = client.post(
+        "/count", json={"action": "called", "ask": "sanctions", "member": "C001056"}
+    )
     assert response.status_code == 200
     with app.app_context():
         (row,) = count_rows()
         assert (row.action, row.chamber, row.state, row.district, row.count) == (
-            "called", "senate", "TX", -1, 1,
+            "called",
+            "senate",
+            "TX",
+            -1,
+            1,
         )
 
 
@@ -304,7 +312,12 @@ def test_count_endpoint_rejects_bad_input(client, payload):
 
 
 def test_print_view_is_a_postal_letter(client):
-    data = {**LETTER, "shown": "D000399", "subject": "Enforce Section 907", "body": "Dear Representative Doggett,\n\nText."}
+    data = {
+        **LETTER,
+        "shown": "D000399",
+        "subject": "Enforce Section 907",
+        "body": "Dear Representative Doggett,\n\nText.",
+    }
     response = client.post("/letter/print", data=data)
     page = text(response)
     assert "The Honorable Lloyd Doggett" in page
@@ -318,3 +331,20 @@ def test_print_view_for_a_senator_uses_the_senate(client):
     data = {**LETTER, "shown": "C001056", "subject": "S", "body": "B"}
     page = text(client.post("/letter/print", data=data))
     assert "The Honorable John Cornyn" in page and "United States Senate" in page
+
+
+def test_sent_marks_do_not_follow_to_the_next_member(client):
+    data = {**LETTER, "shown": "D000399", "body": "x", "counted": "sent", "member": "C001056"}
+    page = client.post("/letter", data=data).get_data(as_text=True)
+    assert "Your letter to Senator John Cornyn" in page
+    assert re.search(r'<button[^>]*value="sent"[^>]*>', page).group(0).count("disabled") == 0
+
+
+def test_a_long_note_is_refused_with_a_message_and_kept_whole(client):
+    note = "word " * 500  # 2,500 characters
+    response = client.post("/letter", data={**LETTER, "note": note, "member": "D000399"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Keep this under 2000 characters" in page
+    assert note.strip() in page
+    assert not re.search(r'<textarea[^>]*name="note"[^>]*maxlength', page)

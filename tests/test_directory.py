@@ -45,7 +45,9 @@ def test_member_without_official_full_name_gets_first_and_last(directory):
 
 def test_malformed_contact_form_url_is_repaired(directory):
     fine = next(m for m in directory.members if m.last_name == "Fine")
-    assert fine.contact_form == "https://fine.house.gov/address_authentication?form=/contact/email-me"
+    assert (
+        fine.contact_form == "https://fine.house.gov/address_authentication?form=/contact/email-me"
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,8 +99,10 @@ def test_vacant_seats_are_absent(directory):
 
 
 def test_directory_is_stale_once_the_terms_it_lists_have_ended(synced):
-    assert not DirectoryStore(synced, today=lambda: date(2026, 11, 25)).get().is_stale(
-        date(2026, 11, 25)
+    assert (
+        not DirectoryStore(synced, today=lambda: date(2026, 11, 25))
+        .get()
+        .is_stale(date(2026, 11, 25))
     )
     later = DirectoryStore(synced, today=lambda: date(2027, 2, 1)).get()
     assert later.is_stale(date(2027, 2, 1))

@@ -70,7 +70,9 @@ def test_an_answer_for_another_congress_is_a_failure_not_a_district():
 
 def test_a_record_with_another_cdsessn_is_refused():
     payload = fixture("oneline_acs2025_119th_austin_tx37.json")
-    record = payload["result"]["addressMatches"][0]["geographies"]["119th Congressional Districts"][0]
+    record = payload["result"]["addressMatches"][0]["geographies"]["119th Congressional Districts"][
+        0
+    ]
     record["CDSESSN"] = "120"
     with pytest.raises(GeocoderFailed):
         parse_geographies(payload, 119)
@@ -116,14 +118,18 @@ def geocoder(census):
 
 
 def test_geocoder_asks_for_the_vintage_and_layer_of_the_target_congress(geocoder, census):
-    assert geocoder.districts_for("1100 Congress Ave, Austin, TX 78701", 119) == {District("TX", 37)}
+    assert geocoder.districts_for("1100 Congress Ave, Austin, TX 78701", 119) == {
+        District("TX", 37)
+    }
     params = census.requests[-1]
     assert params["vintage"] == "ACS2025_Current"
     assert params["layers"] == "119th Congressional Districts"
     assert params["benchmark"] == "Public_AR_Current"
     assert params["format"] == "json"
     # After January 3, 2027 the same address is in the 120th Congress's TX-10.
-    assert geocoder.districts_for("1100 Congress Ave, Austin, TX 78701", 120) == {District("TX", 10)}
+    assert geocoder.districts_for("1100 Congress Ave, Austin, TX 78701", 120) == {
+        District("TX", 10)
+    }
     assert census.requests[-1]["vintage"] == "ACS2026_Current"
 
 
@@ -143,11 +149,15 @@ def test_matches_in_different_districts_are_all_returned(geocoder):
 
 
 def test_island_area_without_a_match_is_answered_from_the_state(geocoder):
-    assert geocoder.districts_for("1 Marine Corps Dr, Hagatna, GU 96910", 119) == {District("GU", 0)}
+    assert geocoder.districts_for("1 Marine Corps Dr, Hagatna, GU 96910", 119) == {
+        District("GU", 0)
+    }
 
 
 def test_puerto_rico_delegate_code_98_is_the_only_seat(geocoder):
-    assert geocoder.districts_for("1 Calle Fortaleza, San Juan, PR 00901", 119) == {District("PR", 0)}
+    assert geocoder.districts_for("1 Calle Fortaleza, San Juan, PR 00901", 119) == {
+        District("PR", 0)
+    }
 
 
 @pytest.mark.parametrize("address", ["1 Nowhere Rd, Springfield, IL", "1 Lake Shore, Water, MI"])
@@ -203,6 +213,8 @@ def test_cache_keys_never_contain_the_address():
     assert "congress" not in key.lower() and "1100" not in key
     assert key == cache.key("  1100 CONGRESS AVE,  austin, tx 78701 ", 119)
     assert key != cache.key("1100 Congress Ave, Austin, TX 78701", 120)
-    assert key != DistrictCache(b"other", ttl=60, size=10).key("1100 Congress Ave, Austin, TX 78701", 119)
+    assert key != DistrictCache(b"other", ttl=60, size=10).key(
+        "1100 Congress Ave, Austin, TX 78701", 119
+    )
     cache.put("1100 Congress Ave, Austin, TX 78701", 119, {District("TX", 37)})
     assert cache.get("1100 congress ave austin tx 78701", 119) == {District("TX", 37)}

@@ -41,7 +41,9 @@ def test_sync_over_http_reports_counts_and_date(tmp_path, data_server):
 
 
 def test_sync_from_a_local_folder(tmp_path, data_site):
-    report = sync.sync(tmp_path / "d", str(data_site / "congress-legislators"), str(data_site / "zccd.csv"))
+    report = sync.sync(
+        tmp_path / "d", str(data_site / "congress-legislators"), str(data_site / "zccd.csv")
+    )
     assert report.senators == 100
 
 

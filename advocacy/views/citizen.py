@@ -203,7 +203,8 @@ def letter():
     drafted = services.letters().render(
         ask, member, _constituent(form, member.state), services.today()
     )
-    counted = request.form.getlist("counted")
+    # "Sent"/"called" marks belong to the letter shown; a new member starts unmarked.
+    counted = request.form.getlist("counted") if form.shown.data == member.bioguide else []
     action = request.form.get("action")
     keep_edits = form.shown.data == member.bioguide and form.body.data
     if action in counts.ACTIONS and action not in counted:
