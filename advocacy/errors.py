@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DataMissing)
     def no_data(exc):
+        app.logger.warning("No member directory yet: run `flask --app wsgi directory sync`")
         return _render(503, "no_data", SETUP)
 
     @app.errorhandler(HTTPException)

@@ -192,3 +192,25 @@ def test_healthz_reports_the_data(client, app_factory, tmp_path):
     assert client.get("/healthz").get_json()["status"] == "ok"
     empty = app_factory(DATA_DIR=str(tmp_path / "none")).test_client().get("/healthz")
     assert empty.status_code == 503
+
+
+def test_behind_a_proxy_limits_apply_per_client_address(app_factory):
+    client = app_factory(PROXY_COUNT=1, LOOKUP_RATE_LIMIT="1 per minute").test_client()
+
+    def lookup(ip):
+        return client.post("/lookup", data={"zip": "82001"}, headers={"X-Forwarded-For": ip})
+
+    assert lookup("203.0.113.1").status_code == 200
+    assert lookup("203.0.113.1").status_code == 429
+    assert lookup("203.0.113.2").status_code == 200
+
+
+def test_without_a_proxy_setting_forwarded_headers_are_ignored(app_factory):
+    client = app_factory(LOOKUP_RATE_LIMIT="1 per minute").test_client()
+    first = client.post(
+        "/lookup", data={"zip": "82001"}, headers={"X-Forwarded-For": "203.0.113.1"}
+    )
+    second = client.post(
+        "/lookup", data={"zip": "82001"}, headers={"X-Forwarded-For": "203.0.113.2"}
+    )
+    assert (first.status_code, second.status_code) == (200, 429)

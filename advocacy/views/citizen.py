@@ -83,6 +83,7 @@ def _results(rep: Representation, status: int = 200, form: LetterForm | None = N
 @bp.get("/")
 def index():
     if services.lookup().store.get() is None:
+        current_app.logger.warning("No member directory yet: run `flask --app wsgi directory sync`")
         return _home(503, problem=SETUP)
     return _home()
 
