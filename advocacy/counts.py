@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 import sqlalchemy as sa
@@ -13,6 +14,11 @@ from .directory import Member
 from .models import ActionCount
 
 ACTIONS = ("sent", "called")
+log = logging.getLogger(__name__)
+
+
+class CountFailed(Exception):
+    """The database could not record a count (busy or down); the person's page goes on."""
 
 
 def record(session: Session, action: str, ask: str, member: Member, day: date) -> None:
@@ -35,8 +41,13 @@ def record(session: Session, action: str, ask: str, member: Member, day: date) -
         index_elements=["action", "ask", "chamber", "state", "district", "day"],
         set_={"count": ActionCount.count + 1},
     )
-    session.execute(stmt)
-    session.commit()
+    try:
+        session.execute(stmt)
+        session.commit()
+    except sa.exc.SQLAlchemyError as exc:
+        session.rollback()
+        log.warning("Could not record a count: %s", exc.__class__.__name__)
+        raise CountFailed() from None
 
 
 def total(session: Session, action: str, ask: str | None = None) -> int:

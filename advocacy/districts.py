@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections import defaultdict
@@ -321,13 +322,18 @@ class DistrictCache:
     def __init__(self, secret: bytes, ttl: float, size: int) -> None:
         self._secret = secret
         self._cache: TTLCache[str, frozenset[District]] = TTLCache(maxsize=size, ttl=ttl)
+        self._lock = threading.Lock()  # cachetools caches are not thread-safe
 
     def key(self, address: str, congress: int) -> str:
         msg = f"{congress}\x00{normalize_address(address)}".encode()
         return hmac.new(self._secret, msg, hashlib.sha256).hexdigest()
 
     def get(self, address: str, congress: int) -> frozenset[District] | None:
-        return self._cache.get(self.key(address, congress))
+        key = self.key(address, congress)
+        with self._lock:
+            return self._cache.get(key)
 
     def put(self, address: str, congress: int, found: set[District]) -> None:
-        self._cache[self.key(address, congress)] = frozenset(found)
+        key = self.key(address, congress)
+        with self._lock:
+            self._cache[key] = frozenset(found)

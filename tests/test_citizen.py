@@ -348,3 +348,17 @@ def test_a_long_note_is_refused_with_a_message_and_kept_whole(client):
     assert "Keep this under 2000 characters" in page
     assert note.strip() in page
     assert not re.search(r'<textarea[^>]*name="note"[^>]*maxlength', page)
+
+
+def test_a_database_failure_never_costs_the_person_their_letter(app, client):
+    with app.app_context():
+        db.session.execute(sa.text("DROP TABLE action_count"))
+        db.session.commit()
+    edited = "Dear Representative Doggett,\n\nKeep this."
+    data = {**LETTER, "shown": "D000399", "body": edited, "action": "sent"}
+    response = client.post("/letter", data=data)
+    assert response.status_code == 200
+    assert "couldn't record that just now" in text(response)
+    assert letter_body(response) == edited
+    api = client.post("/count", json={"action": "sent", "ask": "sanctions", "member": "C001056"})
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "count_failed"

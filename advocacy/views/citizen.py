@@ -208,9 +208,13 @@ def letter():
     counted = request.form.getlist("counted") if form.shown.data == member.bioguide else []
     action = request.form.get("action")
     keep_edits = form.shown.data == member.bioguide and form.body.data
+    count_failed = False
     if action in counts.ACTIONS and action not in counted:
-        counts.record(db.session, action, ask.slug, member, services.today())
-        counted.append(action)
+        try:
+            counts.record(db.session, action, ask.slug, member, services.today())
+            counted.append(action)
+        except counts.CountFailed:
+            count_failed = True
     if keep_edits:
         subject, body = form.subject.data or drafted.subject, form.body.data
     else:
@@ -226,7 +230,8 @@ def letter():
         letter=drafted,
         mailto=mailto,
         counted=counted,
-        just_counted=action if action in counts.ACTIONS else None,
+        just_counted=action if action in counted else None,
+        count_failed=count_failed,
     )
 
 
@@ -265,5 +270,9 @@ def count():
     member = directory.member(bioguide) if isinstance(bioguide, str) else None
     if action not in counts.ACTIONS or member is None:
         return jsonify(error={"code": "bad_request", "message": "Unknown action or member."}), 400
-    counts.record(db.session, action, ask.slug, member, services.today())
+    try:
+        counts.record(db.session, action, ask.slug, member, services.today())
+    except counts.CountFailed:
+        message = "We couldn't record that just now. Please try again in a moment."
+        return jsonify(error={"code": "count_failed", "message": message}), 503
     return jsonify(counted=action)
