@@ -29,6 +29,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import config
 
     config.validate(app.config)
+    if app.config["HSTS"]:
+        app.config["SESSION_COOKIE_SECURE"] = True
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     if app.config["PROXY_COUNT"]:

@@ -45,13 +45,15 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = True
     LOOKUP_RATE_LIMIT = "20 per minute;300 per day"
     WRITE_RATE_LIMIT = "60 per hour"
+    RENDER_RATE_LIMIT = "120 per minute"
 
     # Number of proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
     PROXY_COUNT = 0
-    # Send Strict-Transport-Security (only behind HTTPS).
+    # Behind HTTPS: send Strict-Transport-Security and mark the session cookie Secure.
     HSTS = False
 
-    MAX_CONTENT_LENGTH = 64 * 1024
+    # Room for a 20,000-character letter in any script, percent-encoded.
+    MAX_CONTENT_LENGTH = 512 * 1024
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -66,7 +68,7 @@ def validate(config: Mapping[str, Any]) -> None:
                 "Set a real secret key: ADVOCACY_SECRET_KEY=<at least 16 random characters> "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-    for name in ("LOOKUP_RATE_LIMIT", "WRITE_RATE_LIMIT"):
+    for name in ("LOOKUP_RATE_LIMIT", "WRITE_RATE_LIMIT", "RENDER_RATE_LIMIT"):
         try:
             parse_many(str(config[name]))
         except ValueError as exc:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -149,12 +149,20 @@ class Directory:
 
     members: list[Member]
     as_of: date
-    source: str = ""
+    _congress: int | None = field(default=None, repr=False)
     _senate: dict[str, list[Member]] = field(default_factory=dict, repr=False)
     _house: dict[tuple[str, int], Member] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Member] = field(default_factory=dict, repr=False)
 
+    @property
+    def congress(self) -> int | None:
+        """The Congress whose members the data lists, from the end of most House terms."""
+        return self._congress
+
     def __post_init__(self) -> None:
+        ends = Counter(m.term_end for m in self.members if m.chamber == "house" and m.term_end)
+        # A Congress's House terms end on January 3 of the odd year after its second.
+        self._congress = (ends.most_common(1)[0][0].year - 1789) // 2 if ends else None
         senate: dict[str, list[Member]] = defaultdict(list)
         for m in self.members:
             self._by_id[m.bioguide] = m
@@ -185,7 +193,9 @@ class Directory:
         return self.ended_terms(today) * 2 > len(self.members)
 
 
-def _committee_names(committees: list[dict[str, Any]], membership: dict[str, Any]) -> dict:
+def _committee_names(
+    committees: list[dict[str, Any]], membership: dict[str, Any]
+) -> dict[str, list[str]]:
     names = {c["thomas_id"]: c["name"] for c in committees if "thomas_id" in c}
     seats: dict[str, list[str]] = defaultdict(list)
     for cid in JURISDICTION_COMMITTEES:
@@ -285,7 +295,7 @@ def validate(raw: dict[str, Any]) -> None:
         raise DirectoryInvalid(f"{MEMBERSHIP} is not an object")
 
 
-def build(raw: dict[str, Any], as_of: date, today: date, source: str = "") -> Directory:
+def build(raw: dict[str, Any], as_of: date, today: date) -> Directory:
     """Normalise the four parsed files into a Directory."""
     offices = {
         o["id"]["bioguide"]: o.get("offices", [])
@@ -295,7 +305,7 @@ def build(raw: dict[str, Any], as_of: date, today: date, source: str = "") -> Di
     committees = _committee_names(raw[COMMITTEES], raw[MEMBERSHIP])
     members = [_member(r, offices, committees, today) for r in raw[LEGISLATORS]]
     members.sort(key=lambda m: (m.state, m.chamber != "senate", m.district or 0, m.last_name))
-    return Directory(members=members, as_of=as_of, source=source)
+    return Directory(members=members, as_of=as_of)
 
 
 def read_folder(folder: Path) -> dict[str, Any]:
@@ -312,7 +322,7 @@ def read_folder(folder: Path) -> dict[str, Any]:
 class DirectoryStore:
     """Loads the current synced release, and reloads it when a sync swaps in a new one."""
 
-    def __init__(self, data_dir: Path, today: Any = date.today) -> None:
+    def __init__(self, data_dir: Path, today: Callable[[], date] = date.today) -> None:
         self.data_dir = data_dir
         self._today = today
         self._lock = threading.Lock()
@@ -351,18 +361,6 @@ class DirectoryStore:
 
         manifest = sync.read_manifest(folder)
         raw = read_folder(folder)
-        self._directory = build(
-            raw, date.fromisoformat(manifest["as_of"]), self._today(), manifest.get("source", "")
-        )
+        self._directory = build(raw, date.fromisoformat(manifest["as_of"]), self._today())
         self._extras = {"zip_table": districts.ZipTable.from_file(folder / sync.ZIP_FILE)}
         self._loaded_from = str(folder)
-
-
-def members_for(directory: Directory, state: str, districts: Iterable[int]) -> list[Member]:
-    """Senators of the state, then the House member of each district that has one."""
-    found = directory.senators(state)
-    for d in districts:
-        rep = directory.representative(state, d)
-        if rep:
-            found.append(rep)
-    return found

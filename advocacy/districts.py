@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import hmac
+import json
 import logging
 import re
 import threading
@@ -19,6 +21,7 @@ from typing import Any
 import requests
 from cachetools import TTLCache
 
+from . import text
 from .directory import SINGLE_SEAT, STATES
 
 FIPS = {
@@ -31,11 +34,12 @@ FIPS = {
     "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA", "54": "WV",
     "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI",
 }  # fmt: skip
-_STATE_NAMES = {name.upper(): code for code, name in STATES.items()}
+_STATE_NAMES = {name.upper(): code for code, name in STATES.items()} | {
+    "VIRGIN ISLANDS": "VI", "US VIRGIN ISLANDS": "VI", "USVI": "VI", "CNMI": "MP",
+    "NORTHERN MARIANAS": "MP", "SAIPAN": "MP", "WASHINGTON DC": "DC", "D.C.": "DC",
+}  # fmt: skip
 _LAYER = re.compile(r"^(\d+)(?:st|nd|rd|th) Congressional Districts$")
-_ZIP = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
-ZIP_ONLY = re.compile(r"^\s*(\d{5})(?:[-\s]?\d{4})?\s*$")
-_TRANSIENT = (requests.ConnectionError, requests.Timeout)
+_TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 @dataclass(frozen=True, order=True)
@@ -83,20 +87,22 @@ def island_area_for_zip(zip_code: str) -> str | None:
 
 
 def single_seat_state(address: str) -> str | None:
-    """The single-seat state or territory an address names, if any (for a no-match answer)."""
-    zip_match = _ZIP.search(address)
-    if zip_match:
-        island = island_area_for_zip(zip_match.group(1))
+    """The single-seat state or territory an address ends with, if any (for a no-match answer)."""
+    zip_code = text.trailing_zip(address)
+    if zip_code:
+        island = island_area_for_zip(zip_code)
         if island:
             return island
-    tokens = [t.strip().upper() for t in re.split(r"[,\n]", address) if t.strip()]
-    for token in reversed(tokens):
-        token = _ZIP.sub("", token).strip()
-        for candidate in (token, token.split()[-1] if token.split() else ""):
-            code = candidate if candidate in STATES else _STATE_NAMES.get(candidate)
-            if code:
-                return code if code in SINGLE_SEAT else None
-    return None
+    parts = [p.strip() for p in re.split(r"[,\n]", address) if p.strip()]
+    last = text.ZIP.sub("", parts[-1]).strip(" .").upper() if parts else ""
+    words = last.split()
+    if words and words[-1] in STATES:
+        code = words[-1]  # "Cheyenne, WY" or "…, Cheyenne WY 82001"
+    elif len(parts) >= 3 and last in _STATE_NAMES:
+        code = _STATE_NAMES[last]  # "…, Cheyenne, Wyoming": a name alone could be a city
+    else:
+        return None
+    return code if code in SINGLE_SEAT else None
 
 
 def parse_geographies(payload: Any, congress: int) -> set[District]:
@@ -202,30 +208,67 @@ class CensusGeocoder:
         return found
 
     def _get(self, url: str, params: dict[str, str]) -> Any:
+        """GET with one retry on a transient failure, all within the deadline."""
         started = time.monotonic()
         for attempt in (1, 2):
             left = self.deadline - (time.monotonic() - started)
-            timeout = (min(self.connect_timeout, left), min(self.read_timeout, left))
             try:
-                resp = self.session.get(url, params=params, timeout=timeout)
-                if resp.status_code >= 500:
-                    raise _Transient(f"HTTP {resp.status_code}")
-                if resp.status_code != 200:
-                    # A 400 names bad parameters; the address is the only thing we vary.
-                    raise AddressNotFound()
+                status, body = self._fetch(url, params, left)
+                if status != 200:
+                    # 4xx: a bad vintage, layer or URL: our configuration, not the address.
+                    raise GeocoderFailed(f"the geocoder answered HTTP {status}")
                 try:
-                    return resp.json()
-                except ValueError as exc:
-                    raise _Transient("not JSON") from exc
-            except (_Transient, *_TRANSIENT) as exc:
-                # Never put str(exc) in messages: it holds the URL, and so the address.
-                reason = exc.__class__.__name__ if not isinstance(exc, _Transient) else str(exc)
+                    return json.loads(body)
+                except ValueError:
+                    raise _Transient("not JSON") from None
+            except _Transient as exc:
                 left = self.deadline - (time.monotonic() - started)
                 if attempt == 2 or left < 1.0:
-                    raise GeocoderFailed(f"the geocoder did not answer ({reason})") from None
-            except requests.RequestException as exc:
-                raise GeocoderFailed(f"the geocoder failed ({exc.__class__.__name__})") from None
+                    raise GeocoderFailed(f"the geocoder did not answer ({exc})") from None
         raise GeocoderFailed("unreachable")  # pragma: no cover
+
+    def _fetch(self, url: str, params: dict[str, str], left: float) -> tuple[int, bytes]:
+        """One request, its body read in full, in at most `left` seconds.
+
+        Socket timeouts bound each read, not the whole answer (a server that drips a byte
+        at a time never trips them), so a watchdog closes the response at the deadline.
+        """
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                resp = self.session.get(
+                    url,
+                    params=params,
+                    timeout=(min(self.connect_timeout, left), min(self.read_timeout, left)),
+                    stream=True,
+                )
+                box["resp"] = resp
+                box["answer"] = (resp.status_code, resp.content)
+            except Exception as exc:  # handed to the caller below
+                box["error"] = exc
+
+        worker = threading.Thread(target=run, name="census-geocoder", daemon=True)
+        worker.start()
+        worker.join(max(left, 0.0))
+        if worker.is_alive():
+            if "resp" in box:
+                # shutdown(), unlike close(), ends a read blocked in another thread.
+                with contextlib.suppress(ValueError, RuntimeError, OSError):
+                    box["resp"].raw.shutdown()
+            raise _Transient("timed out")
+        error = box.get("error")
+        # Never put str(error) in messages: it holds the URL, and so the address.
+        if isinstance(error, _TRANSIENT):
+            raise _Transient(error.__class__.__name__)
+        if isinstance(error, requests.RequestException):
+            raise GeocoderFailed(f"the geocoder failed ({error.__class__.__name__})")
+        if error is not None:
+            raise error
+        status, body = box["answer"]
+        if status >= 500:
+            raise _Transient(f"HTTP {status}")
+        return status, body
 
 
 class _Transient(Exception):

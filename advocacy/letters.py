@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .directory import STATES, Member
 
 NAME_LIMIT = 100
+CITY_LIMIT = 60  # the longest US place names are under 40 characters
 NOTE_LIMIT = 2000
 
 
@@ -93,8 +94,6 @@ def _member_context(member: Member) -> dict[str, Any]:
         "state_name": STATES.get(member.state, member.state),
         "seat": member.seat,
         "committees": list(member.committees),
-        "on_foreign_affairs": any("Foreign" in c for c in member.committees),
-        "on_appropriations": any("Appropriations" in c for c in member.committees),
     }
 
 

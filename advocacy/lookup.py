@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from .directory import STATES, Directory, DirectoryStore, Member
+from . import text
+from .directory import SINGLE_SEAT, STATES, Directory, DirectoryStore, Member
 from .districts import (
-    ZIP_ONLY,
     AddressNotFound,
     CensusGeocoder,
     District,
@@ -20,7 +20,6 @@ from .districts import (
 )
 
 MAX_ADDRESS = 200
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]+")
 
 
 class InvalidInput(ValueError):
@@ -29,6 +28,14 @@ class InvalidInput(ValueError):
 
 class DataMissing(Exception):
     """No directory has been synced yet."""
+
+
+class DirectoryOutdated(Exception):
+    """The directory lists the members of another Congress than the one in office."""
+
+    def __init__(self, listed: int, in_office: int) -> None:
+        super().__init__(f"directory lists the {listed}th Congress; the {in_office}th sits")
+        self.listed, self.in_office = listed, in_office
 
 
 class ZipTableOutdated(Exception):
@@ -62,18 +69,19 @@ def clean_text(value: object, limit: int) -> str:
     """Strip control characters and surrounding space; refuse text over `limit` characters."""
     if not isinstance(value, str):
         raise InvalidInput("Please type text.")
-    text = " ".join(_CONTROL.sub(" ", value).split())
-    if len(text) > limit:
+    cleaned = text.one_line(value)
+    if len(cleaned) > limit:
         raise InvalidInput(f"That is too long: please keep it under {limit} characters.")
-    return text
+    return cleaned
 
 
 def parse_zip(value: object) -> str:
-    text = clean_text(value, 20)
-    m = ZIP_ONLY.match(text)
-    if not m:
+    if not isinstance(value, str):
+        raise InvalidInput('Send the ZIP code as text, such as "02139".')
+    found = text.zip_code(value)
+    if found is None:
         raise InvalidInput("Enter a 5-digit ZIP code, such as 78701.")
-    return m.group(1)
+    return found
 
 
 class Lookup:
@@ -106,35 +114,40 @@ class Lookup:
             raise DataMissing()
         return found
 
+    def _current(self) -> tuple[Directory, int]:
+        """The directory and the Congress in office, refusing to join one to the other's map."""
+        directory, congress = self.directory(), self.congress
+        if directory.congress not in (None, congress):
+            raise DirectoryOutdated(directory.congress, congress)
+        return directory, congress
+
     def zip_table(self) -> ZipTable:
         self.directory()
         return self.store.extra("zip_table")
 
     def by_address(self, address: object) -> Representation:
         """Geocode a one-line address. A bare ZIP code goes to the ZIP table instead."""
-        text = clean_text(address, MAX_ADDRESS)
-        if not text:
+        cleaned = clean_text(address, MAX_ADDRESS)
+        if not cleaned:
             raise InvalidInput("Enter your street address, city and state (or ZIP code).")
-        if ZIP_ONLY.match(text):
-            return self.by_zip(text)
-        if len(text) < 5 or not re.search(r"[A-Za-z]", text):
+        if text.ZIP_ONLY.match(cleaned):
+            return self.by_zip(cleaned)
+        if len(cleaned) < 5 or not re.search(r"[A-Za-z]", cleaned):
             raise InvalidInput(
                 "Enter a full street address, such as 1100 Congress Ave, Austin, TX."
             )
-        directory = self.directory()
-        congress = self.congress
-        found = self.cache.get(text, congress)
+        directory, congress = self._current()
+        found = self.cache.get(cleaned, congress)
         if found is None:
-            found = frozenset(self.geocoder.districts_for(text, congress))
-            self.cache.put(text, congress, set(found))
+            found = frozenset(self.geocoder.districts_for(cleaned, congress))
+            self.cache.put(cleaned, congress, set(found))
         if not found:
             raise AddressNotFound()
         return self._represent(directory, congress, sorted(found), "address")
 
     def by_zip(self, zip_code: object) -> Representation:
         code = parse_zip(zip_code)
-        directory = self.directory()
-        congress = self.congress
+        directory, congress = self._current()
         if congress != self.zip_congress:
             raise ZipTableOutdated()
         try:
@@ -146,26 +159,31 @@ class Lookup:
         return self._represent(directory, congress, list(found), "zip")
 
     def by_district(self, state: object, district: object) -> Representation:
+        """A seat the person chose: answered from the directory's own Congress."""
         directory = self.directory()
-        code = str(state or "").strip().upper()
+        code = state.strip().upper() if isinstance(state, str) else ""
         if code not in STATES:
             raise InvalidInput("Choose a state or territory from the list.")
-        try:
-            number = int(str(district).strip())
-        except ValueError:
-            raise InvalidInput("Choose a district from the list.") from None
+        if isinstance(district, int) and not isinstance(district, bool):
+            district = str(district)
+        if not isinstance(district, str) or not re.fullmatch(r"[0-9]{1,2}", district.strip()):
+            raise InvalidInput("Choose a district from the list.")
+        number = int(district)
         if number not in self.seats(code):
             raise InvalidInput(
                 f"{STATES[code]} has no district {number}: choose one from the list."
             )
-        return self._represent(directory, self.congress, [District(code, number)], "district")
+        congress = directory.congress or self.congress
+        return self._represent(directory, congress, [District(code, number)], "district")
 
     def seats(self, state: str) -> list[int]:
         """The House seats of a state: those the directory lists and any vacant ones."""
         directory = self.directory()
         known = set(directory.house_districts(state))
-        if self.congress == self.zip_congress:
+        if (directory.congress or self.congress) == self.zip_congress:
             known |= self.zip_table().districts_in(state)
+        if state in SINGLE_SEAT:
+            known.add(0)
         return sorted(known)
 
     def _represent(

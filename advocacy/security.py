@@ -20,12 +20,13 @@ def init_app(app: Flask) -> None:
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        h.setdefault(
-            "Permissions-Policy", "geolocation=(), camera=(), microphone=(), interest-cohort=()"
-        )
+        h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if app.config["HSTS"]:
             h.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         if request.method == "POST":
             # Answers to a POST may carry what a person typed: keep them out of every cache.
             h["Cache-Control"] = "no-store"
+        elif response.mimetype == "text/html":
+            # Pages carry a per-visitor CSRF token: never from a shared cache.
+            h.setdefault("Cache-Control", "private, no-cache")
         return response

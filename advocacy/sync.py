@@ -115,6 +115,7 @@ def sync(
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="incoming-", dir=releases))
+    staging.chmod(0o755)  # mkdtemp makes it 0700; the web server may be another user
     try:
         dates = {}
         for name in directory.FILES:

@@ -203,12 +203,28 @@ class FakeCensus:
                     fake.requests.append(params)
                 if parsed.path != "/geocoder/geographies/onelineaddress":
                     return self._send(404, {"errors": ["Not found"], "status": "404"})
+                if "drip" in params.get("address", "").lower():
+                    return self._drip()
                 status, body = fake._answer(
                     params.get("address", ""),
                     params.get("vintage", "Current_Current"),
                     params.get("layers", ""),
                 )
                 self._send(status, body)
+
+            def _drip(self) -> None:
+                """Headers at once, then a byte every 0.2 s: no socket timeout ever trips."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                try:
+                    for _ in range(100):
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(self, status: int, body: object) -> None:
                 raw = (json.dumps(body) if not isinstance(body, str) else body).encode()

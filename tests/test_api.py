@@ -181,7 +181,7 @@ def test_unknown_routes_and_methods_answer_json(client):
 
 
 def test_oversized_body_is_a_json_413(client):
-    response = client.post("/api/v1/lookup", data="x" * 100_000, content_type="application/json")
+    response = client.post("/api/v1/lookup", data="x" * 600_000, content_type="application/json")
     assert response.status_code == 413 and response.is_json
 
 
@@ -212,3 +212,56 @@ def test_openapi_document_describes_every_route(client, app):
     }
     assert routes - {"/openapi.json"} == set(spec["paths"])
     json.loads((PROJECT_ROOT / "static" / "openapi.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"address": "\\ud800 1100 Congress Ave, Austin, TX 78701"}',
+        '{"ask": "sanctions", "state": "TX", "district": 37, "constituent": {"name": "Ana\\ud800", "city": "Austin", "zip": "78701"}}',
+    ],
+)
+def test_lone_surrogates_are_cleaned_not_a_500(client, raw):
+    url = "/api/v1/letters" if "constituent" in raw else "/api/v1/lookup"
+    response = client.post(url, data=raw, content_type="application/json")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/lookup", "/api/v1/letters", "/count"])
+def test_deeply_nested_json_is_a_400(client, url):
+    raw = '{"a":' * 5000 + "1" + "}" * 5000
+    response = client.post(url, data=raw, content_type="application/json")
+    assert response.status_code == 400 and response.is_json
+
+
+def test_an_address_matching_two_districts_says_so(client):
+    body = {"ask": "sanctions", "address": "1 Split Street, Austin, TX", "constituent": PERSON}
+    response = client.post("/api/v1/letters", json=body)
+    assert response.status_code == 409
+    assert "That address matches several districts" in response.get_json()["error"]["message"]
+
+
+def test_api_note_is_cleaned_of_invisible_and_control_characters(client):
+    note = "First\\r\\n\\r\\n\\r\\n\\r\\nsecond\\u0000\\u202eevil\\u0007"
+    raw = json.dumps({"ask": "sanctions", "state": "DC", "district": 0, "constituent": PERSON})
+    raw = raw[:-2] + f', "note": "{note}"}}}}'
+    (letter,) = client.post(
+        "/api/v1/letters", data=raw, content_type="application/json"
+    ).get_json()["letters"]
+    assert letter["body"].startswith("Dear Delegate Norton,\n\nFirst\n\nsecondevil\n\n")
+
+
+@pytest.mark.parametrize("district", ["3_7", "\u0663\u0667", "37.0", " 3 7", -1, 3.7])
+def test_district_must_be_plain_digits(client, district):
+    response = client.post("/api/v1/lookup", json={"state": "TX", "district": district})
+    assert response.status_code == 400
+
+
+def test_a_numeric_zip_gets_a_helpful_message(client):
+    response = client.post("/api/v1/lookup", json={"zip": 2139})
+    assert 'as text, such as "02139"' in response.get_json()["error"]["message"]
+
+
+def test_405_keeps_the_allow_header(client):
+    response = client.get("/api/v1/letters")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]

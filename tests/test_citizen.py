@@ -173,19 +173,31 @@ def test_bad_zip_codes_get_a_clear_message(client, zip_code):
     assert "ZIP code" in text(response)
 
 
-def test_zip_fallback_is_refused_once_a_new_congress_sits(app_factory):
-    client = app_factory(TODAY="2027-02-01").test_client()
+def test_zip_fallback_is_refused_when_the_table_describes_another_congress(app_factory):
+    client = app_factory(ZIP_TABLE_CONGRESS=118).test_client()
     response = client.post("/lookup", data={"zip": "78701"})
     assert response.status_code == 422
     assert "Enter your street address instead" in text(response)
 
 
-def test_after_january_3_2027_the_lookup_asks_for_the_120th_map(app_factory, census):
+def test_after_january_3_2027_old_data_is_never_joined_to_the_new_map(app_factory, census):
+    # The directory still lists the 119th Congress; the 120th sits. Naming members from the
+    # 120th map would name the wrong person (downtown Austin is TX-10 there, TX-37 before).
     client = app_factory(TODAY="2027-02-01").test_client()
-    page = text(client.post("/lookup", data={"address": AUSTIN}))
-    assert census.requests[-1]["layers"] == "120th Congressional Districts"
-    assert "120th Congress" in page
-    assert "may be out of date" in page  # the June 2026 directory lists 119th members
+    for data in ({"address": AUSTIN}, {"zip": "78701"}):
+        response = client.post("/lookup", data=data)
+        assert response.status_code == 503
+        page = text(response)
+        assert "describes the 119th Congress, but the 120th Congress is now in office" in page
+        assert "flask --app wsgi directory sync" in page
+    assert census.requests == []
+    api = client.post("/api/v1/lookup", json={"address": AUSTIN})
+    assert api.status_code == 503 and api.get_json()["error"]["code"] == "data_outdated"
+    # The manual path still works from the directory's own map, with a warning.
+    page = text(client.get("/district/TX/37"))
+    assert "Lloyd Doggett" in page and "may be out of date" in page
+    assert "119th Congress" in page
+    assert "District 14: this seat is vacant" in text(client.get("/district?state=CA"))
 
 
 LETTER = {
@@ -362,3 +374,46 @@ def test_a_database_failure_never_costs_the_person_their_letter(app, client):
     assert letter_body(response) == edited
     api = client.post("/count", json={"action": "sent", "ask": "sanctions", "member": "C001056"})
     assert api.status_code == 503 and api.get_json()["error"]["code"] == "count_failed"
+
+
+def test_a_form_field_sent_as_a_file_is_refused_politely(client):
+    from io import BytesIO
+
+    response = client.post(
+        "/lookup",
+        data={"address": (BytesIO(b"1100 Congress Ave"), "a.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "Enter your street address" in text(response)
+    response = client.post(
+        "/letter",
+        data={**LETTER, "member": "D000399", "name": (BytesIO(b"x"), "n.txt")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+
+
+def test_a_letter_over_the_limit_is_refused_on_the_letter_page_and_kept(client):
+    long_body = "Ա" * 20_001  # Armenian: 2 bytes each, 6 once percent-encoded
+    data = {**LETTER, "shown": "D000399", "subject": "S", "body": long_body, "action": "sent"}
+    response = client.post("/letter", data=data)
+    assert response.status_code == 422
+    assert "The letter is too long" in text(response)
+    assert letter_body(response) == long_body
+    assert "Your letter to Representative Lloyd Doggett" in text(response)
+
+
+def test_printing_with_a_too_long_subject_keeps_the_letter(client):
+    data = {**LETTER, "shown": "D000399", "subject": "S" * 400, "body": "My edits."}
+    response = client.post("/letter/print", data=data)
+    assert response.status_code == 422
+    assert "Shorten the subject" in text(response)
+    assert letter_body(response) == "My edits."
+
+
+def test_an_address_matching_two_districts_says_address_not_zip(client):
+    page = text(client.post("/lookup", data={"address": "1 Split Street, Austin, TX"}))
+    assert "Your address matches 2 districts" in page
+    assert "ZIP code is split" not in page
+    assert "TX-21" in page and "TX-35" in page

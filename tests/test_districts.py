@@ -101,6 +101,7 @@ def test_malformed_answers_fail_cleanly(bad):
         ("1 Main St, Pago Pago 96799", "AS"),
         ("200 W 24th St, Cheyenne, WY 82001", "WY"),
         ("12 Elm St, Burlington, Vermont", "VT"),
+        ("Cheyenne, WY", "WY"),
         ("1100 Congress Ave, Austin, TX 78701", None),
         ("nowhere at all", None),
     ],
@@ -188,9 +189,11 @@ def test_a_slow_geocoder_is_bounded_by_the_deadline(geocoder):
     assert time.monotonic() - started < 3.5
 
 
-def test_a_400_answer_means_the_address_was_not_usable(geocoder):
-    with pytest.raises(AddressNotFound):
+def test_a_4xx_answer_is_a_failure_the_operator_sees(geocoder, census):
+    # A 400 means a bad vintage, layer or URL: our configuration, not the person's address.
+    with pytest.raises(GeocoderFailed, match="HTTP 400"):
         geocoder.districts_for("1 Bad Param Rd, Austin, TX", 119)
+    assert len(census.requests) == 1  # not retried
 
 
 def test_geocoder_passes_timeouts_to_every_request():
@@ -218,3 +221,30 @@ def test_cache_keys_never_contain_the_address():
     )
     cache.put("1100 Congress Ave, Austin, TX 78701", 119, {District("TX", 37)})
     assert cache.get("1100 congress ave austin tx 78701", 119) == {District("TX", 37)}
+
+
+def test_a_geocoder_that_drips_bytes_is_cut_off_at_the_deadline(geocoder):
+    started = time.monotonic()
+    with pytest.raises(GeocoderFailed, match="timed out"):
+        geocoder.districts_for("1 Drip Rd, Austin, TX", 119)
+    assert time.monotonic() - started < geocoder.deadline + 0.5
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "96920 Main St, Springfield, IL",  # a house number that looks like a Guam ZIP
+        "1 Main St, Delaware",  # a city named like a state, and no state
+        "00820 Oak Rd, Columbus, OH 43004",
+    ],
+)
+def test_no_match_fallback_does_not_guess_from_the_wrong_token(address):
+    assert single_seat_state(address) is None
+
+
+@pytest.mark.parametrize(
+    ("address", "state"),
+    [("5 King St, Christiansted, Virgin Islands", "VI"), ("Beach Rd, Saipan, CNMI", "MP")],
+)
+def test_territories_by_their_common_names(address, state):
+    assert single_seat_state(address) == state

@@ -214,3 +214,50 @@ def test_without_a_proxy_setting_forwarded_headers_are_ignored(app_factory):
         "/lookup", data={"zip": "82001"}, headers={"X-Forwarded-For": "203.0.113.2"}
     )
     assert (first.status_code, second.status_code) == (200, 429)
+
+
+def test_pages_are_private_to_one_visitor(client):
+    assert client.get("/").headers["Cache-Control"] == "private, no-cache"
+
+
+def test_hsts_setting_also_secures_the_session_cookie(app_factory):
+    assert app_factory(HSTS=True).config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_sent_and_called_share_one_write_budget(app_factory):
+    client = app_factory(WRITE_RATE_LIMIT="2 per minute").test_client()
+    form = {
+        "ask": "sanctions",
+        "name": "Ana",
+        "city": "Austin",
+        "zip": "78701",
+        "state": "TX",
+        "district": "37",
+        "shown": "D000399",
+        "body": "x",
+    }
+    assert (
+        client.post(
+            "/count", json={"action": "sent", "ask": "sanctions", "member": "C001056"}
+        ).status_code
+        == 200
+    )
+    assert client.post("/letter", data={**form, "action": "called"}).status_code == 200
+    assert client.post("/letter", data={**form, "action": "sent"}).status_code == 429
+    # Writing letters without counting is not limited by the write budget.
+    assert client.post("/letter", data=form).status_code == 200
+
+
+def test_letter_rendering_has_its_own_budget(app_factory):
+    client = app_factory(RENDER_RATE_LIMIT="2 per minute").test_client()
+    form = {
+        "ask": "sanctions",
+        "name": "Ana",
+        "city": "Austin",
+        "zip": "78701",
+        "state": "TX",
+        "district": "37",
+        "member": "D000399",
+    }
+    codes = [client.post("/letter", data=form).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]

@@ -156,3 +156,9 @@ def test_cli_sync_failure_exits_nonzero_and_explains(app_factory, tmp_path, data
     assert result.exit_code == 1
     assert "Sync failed, the previous data is kept" in result.output
     assert "HTTP 404" in result.output
+
+
+def test_synced_data_is_readable_by_other_users(tmp_path, data_server):
+    # cron may sync as one user while the web server runs as another.
+    report = _sync_from(tmp_path, data_server.url)
+    assert report.release.stat().st_mode & 0o755 == 0o755

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import PROJECT_ROOT, services
+from .. import PROJECT_ROOT, limits, services, text
 from ..directory import Member
 from ..districts import AddressNotFound, GeocoderFailed
+from ..errors import json_error
 from ..extensions import csrf
-from ..letters import NAME_LIMIT, NOTE_LIMIT, AskNotFound, Constituent
+from ..letters import CITY_LIMIT, NAME_LIMIT, NOTE_LIMIT, AskNotFound, Constituent
 from ..lookup import (
     InvalidInput,
     Representation,
@@ -21,7 +21,6 @@ from ..lookup import (
     clean_text,
     parse_zip,
 )
-from .citizen import lookup_budget
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -33,19 +32,23 @@ class ApiError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-def error_response(status: int, code: str, message: str):
-    return jsonify(error={"code": code, "message": message}), status
-
-
 @bp.errorhandler(ApiError)
 def _api_error(exc: ApiError):
-    return error_response(exc.status, exc.code, exc.message)
+    return json_error(exc.status, exc.code, exc.message)
+
+
+def json_body() -> Any:
+    """The parsed JSON body, or None when it is not JSON (or nested too deep to parse)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
     if not request.is_json:
         raise ApiError(415, "not_json", "Send a JSON object with Content-Type: application/json.")
+    data = json_body()
     if not isinstance(data, dict):
         raise ApiError(400, "not_json", "The request body must be a JSON object.")
     return data
@@ -59,10 +62,7 @@ def _represent(data: dict[str, Any]) -> Representation:
         if "zip" in data:
             return lookup.by_zip(data["zip"])
         if "state" in data and "district" in data:
-            district = data["district"]
-            if isinstance(district, bool) or not isinstance(district, (int, str)):
-                raise InvalidInput("district must be a number, such as 37 (0 for at large).")
-            return lookup.by_district(data["state"], district)
+            return lookup.by_district(data["state"], data["district"])
     except InvalidInput as exc:
         raise ApiError(400, "invalid_input", str(exc)) from None
     except AddressNotFound:
@@ -116,14 +116,15 @@ def representation_json(rep: Representation) -> dict[str, Any]:
 
 
 @bp.post("/lookup")
-@lookup_budget
+@limits.lookup
 def lookup():
     return jsonify(representation_json(_represent(_body())))
 
 
 def _field(data: dict[str, Any], key: str, limit: int, required: bool) -> str:
+    value = data.get(key)
     try:
-        value = clean_text(data.get(key, ""), limit) if data.get(key) is not None else ""
+        value = "" if value is None else clean_text(value, limit)
     except InvalidInput as exc:
         raise ApiError(400, "invalid_input", f"constituent.{key}: {exc}") from None
     if required and not value:
@@ -132,7 +133,7 @@ def _field(data: dict[str, Any], key: str, limit: int, required: bool) -> str:
 
 
 @bp.post("/letters")
-@lookup_budget
+@limits.lookup
 def letters():
     data = _body()
     book = services.letters()
@@ -147,27 +148,29 @@ def letters():
             400, "invalid_input", '"constituent" must be an object with name, city, zip.'
         )
     name = _field(person, "name", NAME_LIMIT, True)
-    city = _field(person, "city", NAME_LIMIT, True)
+    city = _field(person, "city", CITY_LIMIT, True)
     try:
         zip_code = parse_zip(person.get("zip"))
     except InvalidInput as exc:
         raise ApiError(400, "invalid_input", f"constituent.zip: {exc}") from None
     email = _field(person, "email", 254, False)
-    if email and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+    if email and not text.is_email(email):
         raise ApiError(400, "invalid_input", "constituent.email: check the email address.")
     note = person.get("note")
     if note is not None and not isinstance(note, str):
         raise ApiError(400, "invalid_input", "constituent.note must be text.")
-    if note and len(note) > NOTE_LIMIT:
+    note = text.multi_line(note)
+    if len(note) > NOTE_LIMIT:
         raise ApiError(
             400, "invalid_input", f"constituent.note: keep it under {NOTE_LIMIT} characters."
         )
     rep = _represent(data)
     if rep.ambiguous:
+        place = "ZIP code" if rep.source == "zip" else "address"
         raise ApiError(
             409,
             "ambiguous",
-            "That ZIP code spans several districts: send a street address, "
+            f"That {place} matches several districts: send a full street address, "
             "or a state and district.",
         )
     today = services.today()
@@ -179,7 +182,7 @@ def letters():
             zip=zip_code,
             state=m.state,
             email=email,
-            note=(note or "").strip(),
+            note=note,
         )
         letter = book.render(ask, m, constituent, today)
         out.append(

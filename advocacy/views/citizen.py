@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-import re
+import dataclasses
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from .. import counts, services
+from .. import counts, limits, services, text
 from ..directory import STATES, Member
 from ..districts import AddressNotFound, GeocoderFailed
-from ..errors import SETUP
-from ..extensions import db, limiter
+from ..errors import json_error, outdated_message
+from ..extensions import db
 from ..forms import AddressForm, EditedLetterForm, LetterForm, ZipForm
 from ..letters import AskNotFound, Constituent
-from ..lookup import DataMissing, InvalidInput, Representation, ZipTableOutdated
+from ..lookup import (
+    DataMissing,
+    DirectoryOutdated,
+    InvalidInput,
+    Representation,
+    ZipTableOutdated,
+)
+from .api import json_body
 
 bp = Blueprint("citizen", __name__)
-
-
-def lookup_limit() -> str:
-    return current_app.config["LOOKUP_RATE_LIMIT"]
-
-
-# One budget for every route that costs a geocoder call, pages and API alike.
-lookup_budget = limiter.shared_limit(lookup_limit, scope="lookup")
-
-
-def write_limit() -> str:
-    return current_app.config["WRITE_RATE_LIMIT"]
+START_AGAIN = "Something was missing from the form: please start again."
 
 
 def _letter_form(rep: Representation, form: LetterForm | None = None, **prefill) -> LetterForm:
@@ -46,34 +42,30 @@ def _home(status: int = 200, *, address=None, zip_form=None, problem: str | None
             "citizen/index.html",
             address_form=address or AddressForm(formdata=None),
             zip_form=zip_form or ZipForm(formdata=None),
-            states=STATES,
             problem=problem,
         ),
         status,
     )
 
 
-def _prefill_from_address(text: str) -> dict[str, str]:
+def _prefill_from_address(address: str) -> dict[str, str]:
     """Guess street, city and ZIP from "street, city, ST 12345" to save typing."""
-    parts = [p.strip() for p in text.split(",") if p.strip()]
-    zip_match = re.search(r"\b(\d{5})(?:-\d{4})?\b", text)
-    prefill = {"zip": zip_match.group(1) if zip_match else ""}
+    parts = [p.strip() for p in address.split(",") if p.strip()]
+    prefill = {"zip": text.trailing_zip(address) or ""}
     if len(parts) >= 3:
         prefill["street"], prefill["city"] = parts[0], parts[-2]
     return prefill
 
 
 def _results(rep: Representation, status: int = 200, form: LetterForm | None = None, **prefill):
-    asks = services.letters().asks
     letter_form = None if rep.ambiguous else _letter_form(rep, form, **prefill)
     return (
         render_template(
             "citizen/results.html",
             rep=rep,
-            asks=asks,
+            asks=services.letters().asks,
             form=letter_form,
             address_form=AddressForm(formdata=None),
-            states=STATES,
             stale=rep.directory.is_stale(services.today()),
         ),
         status,
@@ -83,13 +75,12 @@ def _results(rep: Representation, status: int = 200, form: LetterForm | None = N
 @bp.get("/")
 def index():
     if services.lookup().store.get() is None:
-        current_app.logger.warning("No member directory yet: run `flask --app wsgi directory sync`")
-        return _home(503, problem=SETUP)
+        raise DataMissing()
     return _home()
 
 
 @bp.post("/lookup")
-@lookup_budget
+@limits.lookup
 def lookup():
     """Find members from an address, or from a ZIP code."""
     address_form, zip_form = AddressForm(), ZipForm()
@@ -100,7 +91,7 @@ def lookup():
     try:
         if by_zip:
             rep = services.lookup().by_zip(zip_form.zip.data)
-            return _results(rep, zip=zip_form.zip.data[:5])
+            return _results(rep, zip=text.zip_code(zip_form.zip.data))
         rep = services.lookup().by_address(address_form.address.data)
         return _results(rep, **_prefill_from_address(address_form.address.data))
     except InvalidInput as exc:
@@ -121,6 +112,9 @@ def lookup():
             problem="The Census Bureau's address service is not answering right now. "
             "Use your ZIP code or choose your state and district below, or try again in a minute.",
         )
+    except DirectoryOutdated as exc:
+        current_app.logger.warning("Directory is out of date (%s)", exc)
+        return _home(503, address=address_form, zip_form=zip_form, problem=outdated_message(exc))
     except ZipTableOutdated:
         zip_form.zip.errors.append(
             "ZIP codes can't be matched to the districts of the Congress now in office. "
@@ -138,16 +132,14 @@ def choose_district():
     if state not in STATES:
         return _home(422, problem="Choose a state or territory from the list.")
     lookup = services.lookup()
-    seats = lookup.seats(state)
     directory = lookup.directory()
-    choices = [(n, directory.representative(state, n)) for n in seats]
     return render_template(
         "citizen/districts.html",
         state=state,
-        state_name=STATES[state],
-        choices=choices,
+        choices=[(n, directory.representative(state, n)) for n in lookup.seats(state)],
         senators=directory.senators(state),
-        states=STATES,
+        directory=directory,
+        stale=directory.is_stale(services.today()),
     )
 
 
@@ -172,7 +164,7 @@ def _constituent(form: LetterForm, state: str) -> Constituent:
     return Constituent(
         name=form.name.data,
         city=form.city.data,
-        zip=form.zip.data,
+        zip=text.zip_code(form.zip.data) or "",
         state=state,
         email=form.email.data or "",
         note=form.note.data or "",
@@ -180,55 +172,78 @@ def _constituent(form: LetterForm, state: str) -> Constituent:
     )
 
 
-@bp.post("/letter")
-@limiter.limit(write_limit, exempt_when=lambda: "action" not in request.form)
-def letter():
-    """One member's letter and call script, made from the form on the results page."""
-    form = EditedLetterForm()
-    try:
-        rep = _rep_for(form)
-    except (InvalidInput, DataMissing):
-        return _home(422, problem="Something was missing from the form: please start again.")
-    _letter_form(rep, form)
-    bioguide = request.form.get("member") or form.shown.data
-    member = _member_in(rep, bioguide)
-    if member is None:
-        form.ask.errors = [*form.ask.errors, "Choose whom to write to."]
-        return _results(rep, 422, form)
-    if not form.validate():
-        return _results(rep, 422, form)
-    try:
-        ask = services.letters().ask(form.ask.data)
-    except AskNotFound:
-        return _results(rep, 422, form)
+def _letter_page(
+    form: EditedLetterForm, rep: Representation, member: Member, *, status: int = 200, **extra
+):
+    """The letter page: the person's edits if they made any, else a fresh letter."""
+    ask = services.letters().ask(form.ask.data)
     drafted = services.letters().render(
         ask, member, _constituent(form, member.state), services.today()
     )
+    editing = form.shown.data == member.bioguide
+    if editing and (form.body.data or form.errors):
+        drafted = dataclasses.replace(
+            drafted, subject=form.subject.data or drafted.subject, body=form.body.data or ""
+        )
+    form.subject.data, form.body.data, form.shown.data = (
+        drafted.subject,
+        drafted.body,
+        member.bioguide,
+    )
+    return (
+        render_template(
+            "citizen/letter.html",
+            form=form,
+            rep=rep,
+            member=member,
+            ask=ask,
+            letter=drafted,
+            **extra,
+        ),
+        status,
+    )
+
+
+def _letter_request() -> tuple[EditedLetterForm, Representation | None, Member | None]:
+    form = EditedLetterForm()
+    try:
+        rep = _rep_for(form)
+    except InvalidInput:
+        return form, None, None
+    _letter_form(rep, form)
+    return form, rep, _member_in(rep, request.form.get("member") or form.shown.data)
+
+
+@bp.post("/letter")
+@limits.render
+@limits.write_action
+def letter():
+    """One member's letter and call script, made from the form on the results page."""
+    form, rep, member = _letter_request()
+    if rep is None:
+        return _home(422, problem=START_AGAIN)
+    if member is None:
+        form.ask.errors = [*form.ask.errors, "Choose whom to write to."]
+        return _results(rep, 422, form)
+    valid = form.validate()
+    editing = form.shown.data == member.bioguide
+    if not valid and not (editing and set(form.errors) <= {"subject", "body"}):
+        return _results(rep, 422, form)
     # "Sent"/"called" marks belong to the letter shown; a new member starts unmarked.
-    counted = request.form.getlist("counted") if form.shown.data == member.bioguide else []
+    counted = request.form.getlist("counted") if editing else []
     action = request.form.get("action")
-    keep_edits = form.shown.data == member.bioguide and form.body.data
     count_failed = False
-    if action in counts.ACTIONS and action not in counted:
+    if valid and action in counts.ACTIONS and action not in counted:
         try:
-            counts.record(db.session, action, ask.slug, member, services.today())
+            counts.record(db.session, action, form.ask.data, member, services.today())
             counted.append(action)
         except counts.CountFailed:
             count_failed = True
-    if keep_edits:
-        subject, body = form.subject.data or drafted.subject, form.body.data
-    else:
-        subject, body = drafted.subject, drafted.body
-    form.subject.data, form.body.data, form.shown.data = subject, body, member.bioguide
-    mailto = type(drafted)(member, ask, subject, body, drafted.call_script).mailto
-    return render_template(
-        "citizen/letter.html",
-        form=form,
-        rep=rep,
-        member=member,
-        ask=ask,
-        letter=drafted,
-        mailto=mailto,
+    return _letter_page(
+        form,
+        rep,
+        member,
+        status=200 if valid else 422,
         counted=counted,
         just_counted=action if action in counted else None,
         count_failed=count_failed,
@@ -236,43 +251,45 @@ def letter():
 
 
 @bp.post("/letter/print")
+@limits.render
 def print_letter():
     """A postal letter laid out for printing, from the letter as the person edited it."""
-    form = EditedLetterForm()
-    try:
-        rep = _rep_for(form)
-    except (InvalidInput, DataMissing):
-        return _home(422, problem="Something was missing from the form: please start again.")
-    _letter_form(rep, form)
-    member = _member_in(rep, form.shown.data)
-    if member is None or not form.validate():
+    form, rep, member = _letter_request()
+    if rep is None:
+        return _home(422, problem=START_AGAIN)
+    if member is None or form.shown.data != member.bioguide:
+        return _results(rep, 422, form)
+    if not form.validate():
+        if set(form.errors) <= {"subject", "body"}:
+            return _letter_page(form, rep, member, status=422, counted=[])
         return _results(rep, 422, form)
     return render_template(
         "citizen/print.html",
         member=member,
         form=form,
         today=services.today(),
-        state_name=STATES.get(member.state, member.state),
+        as_of=rep.as_of,
     )
 
 
 @bp.post("/count")
-@limiter.limit(write_limit)
+@limits.write
 def count():
     """Record that a letter was sent or a call made (used by the page's script)."""
-    data = request.get_json(silent=True) or {}
+    data = json_body()
+    if not isinstance(data, dict):
+        return json_error(400, "bad_request", "Send a JSON object with action, ask and member.")
     action, ask_slug, bioguide = data.get("action"), data.get("ask"), data.get("member")
     try:
         ask = services.letters().ask(ask_slug)
-        directory = services.lookup().directory()
-    except (AskNotFound, DataMissing):
-        return jsonify(error={"code": "bad_request", "message": "Unknown ask."}), 400
-    member = directory.member(bioguide) if isinstance(bioguide, str) else None
+    except AskNotFound:
+        return json_error(400, "bad_request", "Unknown ask.")
+    member = services.lookup().directory().member(bioguide) if isinstance(bioguide, str) else None
     if action not in counts.ACTIONS or member is None:
-        return jsonify(error={"code": "bad_request", "message": "Unknown action or member."}), 400
+        return json_error(400, "bad_request", "Unknown action or member.")
     try:
         counts.record(db.session, action, ask.slug, member, services.today())
     except counts.CountFailed:
         message = "We couldn't record that just now. Please try again in a moment."
-        return jsonify(error={"code": "count_failed", "message": message}), 503
+        return json_error(503, "count_failed", message)
     return jsonify(counted=action)
