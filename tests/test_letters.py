@@ -109,7 +109,9 @@ def test_the_blockade_is_never_called_ten_months_long():
 
 @pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
 def test_call_scripts_stay_short_for_the_longest_inputs(directory, ask):
-    person = Constituent(name="Bartholomew-Alexander " + "X" * 70, city="Y " * 29 + "Z", zip="78701")
+    person = Constituent(
+        name="Bartholomew-Alexander " + "X" * 70, city="Y " * 29 + "Z", zip="78701"
+    )
     for bioguide in ("R000584", "M001199", "H001104"):  # members with committee lines
         script = BOOK.render(ask, directory.member(bioguide), person).call_script
         assert len(script.split()) < 120, script
