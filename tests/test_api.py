@@ -265,3 +265,9 @@ def test_a_numeric_zip_gets_a_helpful_message(client):
 def test_405_keeps_the_allow_header(client):
     response = client.get("/api/v1/letters")
     assert response.status_code == 405 and "POST" in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("zip_code", ["78701-1234", "787011234", " 78701 "])
+def test_zip_plus_four_is_a_zip(client, zip_code):
+    data = client.post("/api/v1/lookup", json={"zip": zip_code}).get_json()
+    assert data["districts"] == [{"state": "TX", "district": 37}]
