@@ -46,6 +46,8 @@ class Defaults:
     LOOKUP_RATE_LIMIT = "20 per minute;300 per day"
     WRITE_RATE_LIMIT = "60 per hour"
     RENDER_RATE_LIMIT = "120 per minute"
+    # Sign-in attempts, per IP and (separately) per account.
+    LOGIN_RATE_LIMIT = "10 per minute;50 per day"
 
     # Number of proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
     PROXY_COUNT = 0
@@ -68,7 +70,7 @@ def validate(config: Mapping[str, Any]) -> None:
                 "Set a real secret key: ADVOCACY_SECRET_KEY=<at least 16 random characters> "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-    for name in ("LOOKUP_RATE_LIMIT", "WRITE_RATE_LIMIT", "RENDER_RATE_LIMIT"):
+    for name in ("LOOKUP_RATE_LIMIT", "WRITE_RATE_LIMIT", "RENDER_RATE_LIMIT", "LOGIN_RATE_LIMIT"):
         try:
             parse_many(str(config[name]))
         except ValueError as exc:

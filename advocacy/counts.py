@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from .directory import Member
 from .models import ActionCount
 
-ACTIONS = ("sent", "called")
+ACTIONS = ("sent", "called")  # what a person can report
+RECORDED = ("generated", *ACTIONS)  # what the app records
 log = logging.getLogger(__name__)
 
 
@@ -21,9 +22,18 @@ class CountFailed(Exception):
     """The database could not record a count (busy or down); the person's page goes on."""
 
 
-def record(session: Session, action: str, ask: str, member: Member, day: date) -> None:
-    """Add one to the count of `action` for this ask, seat and day, atomically."""
-    if action not in ACTIONS:
+def record(
+    session: Session,
+    action: str,
+    ask: str,
+    member: Member,
+    day: date,
+    *,
+    campaign_id: int = 0,
+    ref: str = "",
+) -> None:
+    """Add one to the count of `action` for this ask, seat, day, campaign and ref, atomically."""
+    if action not in RECORDED:
         raise ValueError(action)
     values = {
         "action": action,
@@ -32,13 +42,24 @@ def record(session: Session, action: str, ask: str, member: Member, day: date) -
         "state": member.state,
         "district": -1 if member.district is None else member.district,
         "day": day,
+        "campaign_id": campaign_id,
+        "ref": ref,
         "count": 1,
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(ActionCount).values(**values)
     stmt = stmt.on_conflict_do_update(
-        index_elements=["action", "ask", "chamber", "state", "district", "day"],
+        index_elements=[
+            "action",
+            "ask",
+            "chamber",
+            "state",
+            "district",
+            "day",
+            "campaign_id",
+            "ref",
+        ],
         set_={"count": ActionCount.count + 1},
     )
     try:
@@ -50,10 +71,14 @@ def record(session: Session, action: str, ask: str, member: Member, day: date) -
         raise CountFailed() from None
 
 
-def total(session: Session, action: str, ask: str | None = None) -> int:
+def total(
+    session: Session, action: str, ask: str | None = None, campaign_id: int | None = None
+) -> int:
     query = sa.select(sa.func.coalesce(sa.func.sum(ActionCount.count), 0)).where(
         ActionCount.action == action
     )
     if ask:
         query = query.where(ActionCount.ask == ask)
+    if campaign_id is not None:
+        query = query.where(ActionCount.campaign_id == campaign_id)
     return int(session.scalar(query) or 0)

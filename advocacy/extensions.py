@@ -4,6 +4,7 @@ import sqlite3
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,6 +29,7 @@ db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
 limiter = Limiter(get_remote_address)
 migrate = Migrate()
+login_manager = LoginManager()
 
 
 @event.listens_for(Engine, "connect")

@@ -5,8 +5,27 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from . import text
 from .letters import CITY_LIMIT, NAME_LIMIT, NOTE_LIMIT
@@ -41,6 +60,11 @@ class MaxChars:
     def __call__(self, form: FlaskForm, field: object) -> None:
         if len(getattr(field, "data", None) or "") > self.limit:
             raise ValidationError(self.message)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class AddressForm(FlaskForm):
@@ -140,4 +164,97 @@ class EditedLetterForm(LetterForm):
         "Your letter",
         filters=[text.multi_line],
         validators=[Optional(), MaxChars(BODY_LIMIT, "The letter is too long.")],
+    )
+
+
+class SignupForm(FlaskForm):
+    email = StringField(
+        "Email",
+        filters=[text.one_line],
+        validators=[DataRequired("Enter your email."), Length(max=254), Email()],
+    )
+    password = PasswordField(
+        "Password (at least 10 characters)",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(min=10, max=200, message="Use 10 to 200 characters."),
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        "Email", filters=[text.one_line], validators=[DataRequired("Enter your email.")]
+    )
+    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired("Enter it.")])
+    new = PasswordField(
+        "New password (at least 10 characters)",
+        validators=[
+            DataRequired("Choose a new password."),
+            Length(min=10, max=200, message="Use 10 to 200 characters."),
+        ],
+    )
+
+
+class TemplateText:
+    """An organizer's text must render in the sandbox with the documented variables."""
+
+    def __call__(self, form: FlaskForm, field: object) -> None:
+        from .campaigns import TemplateProblem, check_text
+
+        try:
+            check_text(getattr(field, "data", "") or "")
+        except TemplateProblem as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(
+        "Title",
+        filters=[text.one_line],
+        validators=[DataRequired("Give the campaign a title."), Length(max=120)],
+    )
+    slug = StringField(
+        "Link name (letters, digits and hyphens)",
+        filters=[text.one_line, lambda v: v.lower()],
+        validators=[
+            Optional(),
+            Length(max=60),
+            Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use a-z, 0-9 and single hyphens."),
+        ],
+        description="Leave empty to make one from the title.",
+    )
+    description = TextAreaField(
+        "Description (Markdown)",
+        filters=[text.multi_line],
+        validators=[Optional(), MaxChars(5000, "Keep the description under 5000 characters.")],
+    )
+    asks = MultiCheckboxField("Asks", validators=[DataRequired("Choose at least one ask.")])
+    status = SelectField(
+        "Status", choices=[("draft", "Draft"), ("live", "Live"), ("closed", "Closed")]
+    )
+    ends_on = DateField("End date (optional)", validators=[Optional()])
+    goal = IntegerField(
+        "Goal: letters sent (optional)",
+        validators=[Optional(), NumberRange(min=1, max=10_000_000)],
+    )
+    show_progress = BooleanField("Show progress toward the goal on the campaign page")
+    opening = TextAreaField(
+        "Opening paragraph of each letter (optional)",
+        filters=[text.multi_line],
+        validators=[Optional(), TemplateText()],
+    )
+    closing = TextAreaField(
+        "Closing paragraph of each letter (optional)",
+        filters=[text.multi_line],
+        validators=[Optional(), TemplateText()],
+    )
+    call_script = TextAreaField(
+        "Call script (optional: replaces the ask's script)",
+        filters=[text.multi_line],
+        validators=[Optional(), TemplateText()],
     )

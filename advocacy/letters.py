@@ -132,9 +132,18 @@ class LetterBook:
         return self._by_slug[slug]
 
     def render(
-        self, ask: Ask, member: Member, constituent: Constituent, today: date | None = None
+        self,
+        ask: Ask,
+        member: Member,
+        constituent: Constituent,
+        today: date | None = None,
+        *,
+        opening: str = "",
+        closing: str = "",
+        call_script: str = "",
     ) -> Letter:
-        """The letter and the call script of one ask for one member."""
+        """The letter and the call script of one ask for one member; a campaign's own
+        opening, closing and call script (already rendered) go in as plain text."""
         citations = Citations()
         context = {
             "member": _member_context(member),
@@ -150,6 +159,8 @@ class LetterBook:
             "cite": citations.cite,
             "sources": citations.listing,
             "today": (today or date.today()).strftime("%B %-d, %Y"),
+            "campaign_opening": opening,
+            "campaign_closing": closing,
         }
         try:
             module = self.env.get_template(f"{ask.slug}/letter.txt").make_module(context)
@@ -160,4 +171,4 @@ class LetterBook:
             )
         except TemplateError as exc:
             raise RuntimeError(f"letters/{ask.slug}: {exc}") from exc
-        return Letter(member, ask, subject, body, " ".join(call.split()))
+        return Letter(member, ask, subject, body, call_script or " ".join(call.split()))

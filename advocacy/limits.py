@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import current_app, request
 
 from .extensions import limiter
@@ -28,3 +30,17 @@ write_action = limiter.shared_limit(
 )
 # Letter rendering costs CPU: a generous budget, so a script can't burn the workers.
 render = limiter.shared_limit(_render, scope="render")
+
+
+def _login() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """Per account: a hash of the email being tried, never the email itself."""
+    email = (request.form.get("email") or "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+
+
+login_per_ip = limiter.limit(_login, methods=["POST"])
+login_per_account = limiter.limit(_login, methods=["POST"], key_func=_account_key)

@@ -1,30 +1,95 @@
-"""Database models: anonymous counts, and nothing about people."""
+"""Database models: organizers, their campaigns, and anonymous counts. Nothing about citizens."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 class ActionCount(db.Model):
-    """How many letters were sent or calls made, per ask, seat and day. No person in it."""
+    """How many letters were written or sent and calls made, per ask, seat, day, campaign and
+    referring source. No person in it."""
 
     __tablename__ = "action_count"
     __table_args__ = (
         sa.UniqueConstraint(
-            "action", "ask", "chamber", "state", "district", "day", name="uq_count"
+            "action", "ask", "chamber", "state", "district", "day", "campaign_id", "ref",
+            name="uq_count",
         ),
-    )
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action: Mapped[str] = mapped_column(sa.String(16))  # sent or called
+    action: Mapped[str] = mapped_column(sa.String(16))  # generated, sent or called
     ask: Mapped[str] = mapped_column(sa.String(64))
     chamber: Mapped[str] = mapped_column(sa.String(8))
     state: Mapped[str] = mapped_column(sa.String(2))
     district: Mapped[int] = mapped_column(sa.Integer)  # -1 for senators (the whole state)
     day: Mapped[date] = mapped_column(sa.Date)
+    # 0 outside any campaign: NULLs would never match in the upsert's unique key.
+    campaign_id: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", index=True)
+    ref: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     count: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class Organizer(UserMixin, db.Model):
+    __tablename__ = "organizer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+
+    campaigns: Mapped[list[Campaign]] = relationship(back_populates="organizer")
+
+
+class Campaign(db.Model):
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(sa.ForeignKey("organizer.id"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    asks: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    status: Mapped[str] = mapped_column(sa.String(8), default="draft")  # draft, live, closed
+    ends_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    goal: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
+    show_progress: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    opening: Mapped[str] = mapped_column(sa.Text, default="")  # sandboxed templates
+    closing: Mapped[str] = mapped_column(sa.Text, default="")
+    call_script: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=_now, onupdate=_now
+    )
+
+    organizer: Mapped[Organizer] = relationship(back_populates="campaigns")
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan", order_by="Target.position"
+    )
+
+
+class Target(db.Model):
+    """An office the organizer names besides the citizen's own members."""
+
+    __tablename__ = "target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer, default=0)
+    title: Mapped[str] = mapped_column(sa.String(120))  # e.g. "Administrator, USAID"
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    url: Mapped[str] = mapped_column(sa.String(500), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="targets")

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import re
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask_login import current_user
 
-from .. import counts, limits, services, text
+from .. import campaigns, counts, limits, services, text
 from ..directory import STATES, Member
 from ..districts import AddressNotFound, GeocoderFailed
 from ..errors import json_error, outdated_message
 from ..extensions import db
 from ..forms import AddressForm, EditedLetterForm, LetterForm, ZipForm
-from ..letters import AskNotFound, Constituent
+from ..letters import Ask, AskNotFound, Constituent
 from ..lookup import (
     DataMissing,
     DirectoryOutdated,
@@ -20,17 +23,58 @@ from ..lookup import (
     Representation,
     ZipTableOutdated,
 )
+from ..models import Campaign
 from .api import json_body
 
 bp = Blueprint("citizen", __name__)
 START_AGAIN = "Something was missing from the form: please start again."
+_REF = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def _campaign() -> Campaign | None:
+    """The campaign a page belongs to (/c/<slug>, or the c= field), or None for the plain path.
+    A draft is shown only to its own organizer, as a preview."""
+    slug = (request.view_args or {}).get("slug") or request.values.get("c")
+    if not slug:
+        return None
+    if not isinstance(slug, str) or len(slug) > 64:
+        abort(404)
+    found = campaigns.public(db.session, slug)
+    if found is None and current_user.is_authenticated:
+        found = campaigns.owned(db.session, current_user, slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _ref() -> str:
+    """Where the visitor came from (?ref=newsletter), for the campaign's counts."""
+    ref = (request.values.get("ref") or "").strip().lower()
+    return ref if _REF.match(ref) else ""
+
+
+def _asks(campaign: Campaign | None) -> list[Ask]:
+    asks = services.letters().asks
+    if campaign is None:
+        return asks
+    return [a for a in asks if a.slug in campaign.asks] or asks
+
+
+@bp.context_processor
+def _campaign_context() -> dict:
+    try:
+        return {"campaign": _campaign(), "ref": _ref()}
+    except Exception:  # an error page for a bad campaign renders without it
+        return {"campaign": None, "ref": ""}
 
 
 def _letter_form(rep: Representation, form: LetterForm | None = None, **prefill) -> LetterForm:
     form = form or LetterForm(formdata=None, **prefill)
-    form.ask.choices = [(a.slug, a.title) for a in services.letters().asks]
+    asks = _asks(_campaign())
+    form.ask.choices = [(a.slug, a.title) for a in asks]
     if not form.ask.data:
-        form.ask.data = request.args.get("ask") or services.letters().asks[0].slug
+        wanted = request.args.get("ask")
+        form.ask.data = wanted if wanted in {a.slug for a in asks} else asks[0].slug
     district = rep.districts[0]
     form.state.data, form.district.data = district.state, str(district.number)
     return form
@@ -63,7 +107,7 @@ def _results(rep: Representation, status: int = 200, form: LetterForm | None = N
         render_template(
             "citizen/results.html",
             rep=rep,
-            asks=services.letters().asks,
+            asks=_asks(_campaign()),
             form=letter_form,
             address_form=AddressForm(formdata=None),
             stale=rep.directory.is_stale(services.today()),
@@ -77,6 +121,27 @@ def index():
     if services.lookup().store.get() is None:
         raise DataMissing()
     return _home()
+
+
+@bp.get("/c/<slug>")
+def campaign(slug: str):
+    """A campaign's page: its description, then the same lookup as the home page."""
+    found = _campaign()
+    if services.lookup().store.get() is None:
+        raise DataMissing()
+    return (
+        render_template(
+            "citizen/index.html",
+            address_form=AddressForm(formdata=None),
+            zip_form=ZipForm(formdata=None),
+            problem=None,
+            description=campaigns.render_description(found.description),
+            sent=counts.total(db.session, "sent", campaign_id=found.id)
+            if found.show_progress and found.goal
+            else None,
+        ),
+        200,
+    )
 
 
 @bp.post("/lookup")
@@ -177,8 +242,17 @@ def _letter_page(
 ):
     """The letter page: the person's edits if they made any, else a fresh letter."""
     ask = services.letters().ask(form.ask.data)
+    found = _campaign()
+    person = _constituent(form, member.state)
+    texts = campaigns.texts_for(found, member, person.first_name, person.city)
     drafted = services.letters().render(
-        ask, member, _constituent(form, member.state), services.today()
+        ask,
+        member,
+        person,
+        services.today(),
+        opening=texts.opening,
+        closing=texts.closing,
+        call_script=texts.call_script,
     )
     editing = form.shown.data == member.bioguide
     if editing and (form.body.data or form.errors):
@@ -233,9 +307,13 @@ def letter():
     counted = request.form.getlist("counted") if editing else []
     action = request.form.get("action")
     count_failed = False
+    where = {"campaign_id": found.id if (found := _campaign()) else 0, "ref": _ref()}
+    if valid and not editing:
+        with contextlib.suppress(counts.CountFailed):
+            counts.record(db.session, "generated", form.ask.data, member, services.today(), **where)
     if valid and action in counts.ACTIONS and action not in counted:
         try:
-            counts.record(db.session, action, form.ask.data, member, services.today())
+            counts.record(db.session, action, form.ask.data, member, services.today(), **where)
             counted.append(action)
         except counts.CountFailed:
             count_failed = True
@@ -287,8 +365,12 @@ def count():
     member = services.lookup().directory().member(bioguide) if isinstance(bioguide, str) else None
     if action not in counts.ACTIONS or member is None:
         return json_error(400, "bad_request", "Unknown action or member.")
+    found = _campaign()
     try:
-        counts.record(db.session, action, ask.slug, member, services.today())
+        counts.record(
+            db.session, action, ask.slug, member, services.today(),
+            campaign_id=found.id if found else 0, ref=_ref(),
+        )  # fmt: skip
     except counts.CountFailed:
         message = "We couldn't record that just now. Please try again in a moment."
         return json_error(503, "count_failed", message)

@@ -1,0 +1,232 @@
+"""Campaigns: what organizers create and share. Their texts are templates run in a sandbox."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import nh3
+import sqlalchemy as sa
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from .directory import STATES, Member
+from .models import Campaign, Organizer
+
+STATUSES = ("draft", "live", "closed")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+RESERVED_SLUGS = frozenset({"new", "edit", "preview", "embed", "call", "qr", "flyer"})
+TEXT_LIMIT = 4000  # characters of organizer template source, and of its rendered text
+
+# The variables an organizer's text may use, with what they hold (shown on the form).
+VARIABLES = {
+    "member.title": "Senator, Representative, Delegate or Resident Commissioner",
+    "member.name": "the member's full name",
+    "member.last_name": "the member's last name",
+    "member.salutation": 'how to address them, e.g. "Senator Cruz"',
+    "member.state_name": "the member's state or territory",
+    "constituent.first_name": "the writer's first name",
+    "constituent.city": "the writer's city or town",
+}
+_SAMPLE = {
+    "member": {
+        "title": "Senator",
+        "name": "Jane Doe",
+        "last_name": "Doe",
+        "salutation": "Senator Doe",
+        "state_name": "Texas",
+    },
+    "constituent": {"first_name": "Ana", "city": "Austin"},
+}
+
+
+class TemplateProblem(ValueError):
+    """An organizer's text can't be used; the message names the line."""
+
+
+class _LimitedSandbox(SandboxedEnvironment):
+    """The sandbox, plus limits on operators that can build huge strings or numbers."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator_: str, left: Any, right: Any) -> Any:
+        if operator_ == "**":
+            raise SecurityError("the ** operator is not allowed")
+        if operator_ == "*" and any(isinstance(v, (str, list, tuple)) for v in (left, right)):
+            other = right if isinstance(left, (str, list, tuple)) else left
+            if not isinstance(other, int) or other > 100:
+                raise SecurityError("repeating text that many times is not allowed")
+        result = super().call_binop(context, operator_, left, right)
+        if isinstance(result, (str, list)) and len(result) > TEXT_LIMIT:
+            raise SecurityError("the text is too long")
+        return result
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        # Organizer texts fill in variables; they never need to call anything, and a call
+        # such as "x".ljust(10**9) could exhaust memory.
+        raise SecurityError("calling functions or methods is not allowed")
+
+
+_ENV = _LimitedSandbox(undefined=StrictUndefined, autoescape=False)
+_ENV.globals.clear()  # no range, lipsum, cycler, joiner, namespace, dict
+# Filters that can't build a big text from a small one.
+_ENV.filters = {
+    k: _ENV.filters[k] for k in ("upper", "lower", "title", "capitalize", "trim", "default", "e")
+}
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The line of the organizer's text where an error happened, from the traceback."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+# An organizer's text may print variables and choose with {% if %}: no loops, no
+# assignments, no macros, no includes. Nothing that can loop can take the CPU.
+_FORBIDDEN = (
+    nodes.For, nodes.Macro, nodes.CallBlock, nodes.Assign, nodes.AssignBlock, nodes.Include,
+    nodes.Import, nodes.FromImport, nodes.Extends, nodes.Block, nodes.FilterBlock, nodes.With,
+    nodes.Call, nodes.Scope, nodes.ScopedEvalContextModifier,
+)  # fmt: skip
+
+
+def _check_shape(source: str) -> None:
+    for node in _ENV.parse(source).find_all(_FORBIDDEN):
+        tag = node.__class__.__name__.lower()
+        raise TemplateProblem(
+            f"Line {node.lineno}: only {{{{ variables }}}} and {{% if %}} are allowed here, "
+            f"not {tag}."
+        )
+
+
+def render_text(source: str, context: dict[str, Any]) -> str:
+    """Render an organizer's text in the sandbox; TemplateProblem says what and where."""
+    if not source:
+        return ""
+    try:
+        _check_shape(source)
+        result = _ENV.from_string(source).render(context)
+    except TemplateProblem:
+        raise
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(f"Line {exc.lineno}: {exc.message}") from None
+    except SecurityError as exc:
+        line = _template_line(exc)
+        raise TemplateProblem(f"Line {line or 1}: not allowed ({exc})") from None
+    except TemplateError as exc:
+        line = _template_line(exc)
+        message = str(exc).replace("'dict object'", "the variable")
+        raise TemplateProblem(f"Line {line or 1}: {message}") from None
+    except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
+        line = _template_line(exc)
+        raise TemplateProblem(f"Line {line or 1}: {exc.__class__.__name__}") from None
+    if len(result) > TEXT_LIMIT:
+        raise TemplateProblem(f"The text is longer than {TEXT_LIMIT} characters once filled in.")
+    return result.strip()
+
+
+def check_text(source: str) -> None:
+    """Raise TemplateProblem unless the text renders with the documented variables."""
+    if len(source) > TEXT_LIMIT:
+        raise TemplateProblem(f"Keep this under {TEXT_LIMIT} characters.")
+    render_text(source, _SAMPLE)
+
+
+def text_context(member: Member, first_name: str, city: str) -> dict[str, Any]:
+    return {
+        "member": {
+            "title": member.title,
+            "name": member.name,
+            "last_name": member.last_name,
+            "salutation": member.salutation,
+            "state_name": STATES.get(member.state, member.state),
+        },
+        "constituent": {"first_name": first_name, "city": city},
+    }
+
+
+def render_description(markdown: str) -> Markup:
+    """Markdown to HTML with only safe tags and attributes (nh3), links opened safely."""
+    html = _MD.render(markdown or "")
+    clean = nh3.clean(
+        html, link_rel="noopener noreferrer nofollow", url_schemes={"http", "https", "mailto"}
+    )
+    return Markup(clean)  # noqa: S704 (sanitized by nh3 just above)
+
+
+def slugify(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].strip("-") or "campaign"
+
+
+def unique_slug(session: Session, title: str) -> str:
+    base = slugify(title)
+    slug, n = base, 2
+    while base in RESERVED_SLUGS or slug_taken(session, slug):
+        slug, n = f"{base}-{n}", n + 1
+        if slug not in RESERVED_SLUGS and not slug_taken(session, slug):
+            break
+    return slug
+
+
+def slug_taken(session: Session, slug: str, except_id: int | None = None) -> bool:
+    query = sa.select(Campaign.id).where(Campaign.slug == slug)
+    if except_id is not None:
+        query = query.where(Campaign.id != except_id)
+    return session.scalar(query) is not None
+
+
+def owned(session: Session, organizer: Organizer, slug: str) -> Campaign | None:
+    """The organizer's own campaign with this slug; None for anyone else's."""
+    return session.scalar(
+        sa.select(Campaign).where(Campaign.slug == slug, Campaign.organizer_id == organizer.id)
+    )
+
+
+def public(session: Session, slug: str) -> Campaign | None:
+    """A campaign a citizen may open: live or closed, never a draft."""
+    return session.scalar(
+        sa.select(Campaign).where(Campaign.slug == slug, Campaign.status.in_(("live", "closed")))
+    )
+
+
+def of(session: Session, organizer: Organizer) -> list[Campaign]:
+    return list(
+        session.scalars(
+            sa.select(Campaign)
+            .where(Campaign.organizer_id == organizer.id)
+            .order_by(Campaign.created_at.desc())
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Texts:
+    """A campaign's own words for one letter, rendered for one member."""
+
+    opening: str = ""
+    closing: str = ""
+    call_script: str = ""
+
+
+def texts_for(campaign: Campaign | None, member: Member, first_name: str, city: str) -> Texts:
+    if campaign is None:
+        return Texts()
+    context = text_context(member, first_name, city)
+    return Texts(
+        opening=render_text(campaign.opening, context),
+        closing=render_text(campaign.closing, context),
+        call_script=" ".join(render_text(campaign.call_script, context).split()),
+    )

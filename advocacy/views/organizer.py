@@ -1,0 +1,168 @@
+"""Organizers: accounts, and the campaigns they create and share."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import campaigns, counts, limits, services
+from ..extensions import db, login_manager
+from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
+from ..models import Campaign, Organizer
+
+bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+# A hash to check against when the email is unknown, so both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+login_manager.login_view = "organizer.login"
+login_manager.login_message = "Please sign in to see that page."
+
+
+@login_manager.user_loader
+def _load(organizer_id: str) -> Organizer | None:
+    return db.session.get(Organizer, int(organizer_id)) if organizer_id.isdigit() else None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("organizer.dashboard")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limits.login_per_ip
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = form.email.data.lower()
+        if db.session.scalar(sa.select(Organizer.id).where(Organizer.email == email)):
+            form.email.errors.append("There is already an account with this email: sign in.")
+        else:
+            organizer = Organizer(
+                email=email, password_hash=generate_password_hash(form.password.data)
+            )
+            db.session.add(organizer)
+            db.session.commit()
+            login_user(organizer)
+            return redirect(url_for("organizer.dashboard"))
+    return render_template("organizer/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limits.login_per_ip
+@limits.login_per_account
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.lower()
+        organizer = db.session.scalar(sa.select(Organizer).where(Organizer.email == email))
+        hashed = organizer.password_hash if organizer else _DUMMY_HASH
+        if check_password_hash(hashed, form.password.data) and organizer is not None:
+            login_user(organizer)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("That email and password don't match an account.")
+    return render_template("organizer/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("citizen.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+@limits.login_per_ip
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not check_password_hash(current_user.password_hash, form.current.data):
+            form.current.errors.append("That is not your current password.")
+        else:
+            current_user.password_hash = generate_password_hash(form.new.data)
+            db.session.commit()
+            flash("Your password is changed.")
+            return redirect(url_for("organizer.dashboard"))
+    return render_template("organizer/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    return render_template(
+        "organizer/dashboard.html", campaigns=campaigns.of(db.session, current_user)
+    )
+
+
+def _own(slug: str) -> Campaign:
+    """The signed-in organizer's campaign, or 404 for everyone else."""
+    found = campaigns.owned(db.session, current_user, slug)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _campaign_form(campaign: Campaign | None = None) -> CampaignForm:
+    form = CampaignForm(obj=campaign) if campaign else CampaignForm()
+    form.asks.choices = [(a.slug, a.title) for a in services.letters().asks]
+    return form
+
+
+def _save(form: CampaignForm, campaign: Campaign) -> bool:
+    """Copy the form into the campaign; False (with a form error) if the slug is taken."""
+    slug = form.slug.data or campaign.slug or campaigns.unique_slug(db.session, form.title.data)
+    if slug in campaigns.RESERVED_SLUGS or campaigns.slug_taken(db.session, slug, campaign.id):
+        form.slug.errors.append("That link name is taken: choose another.")
+        return False
+    form.populate_obj(campaign)
+    campaign.slug = slug
+    campaign.asks = [a for a in form.asks.data if a in {c for c, _ in form.asks.choices}]
+    db.session.add(campaign)
+    db.session.commit()
+    return True
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = _campaign_form()
+    if request.method == "GET":
+        form.asks.data = [services.letters().asks[0].slug]
+    created = Campaign(organizer_id=current_user.id)
+    if form.validate_on_submit() and _save(form, created):
+        return redirect(url_for("organizer.campaign", slug=created.slug))
+    return render_template(
+        "organizer/edit.html", form=form, campaign=None, variables=campaigns.VARIABLES
+    ), 422 if form.errors else 200
+
+
+@bp.route("/campaigns/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    campaign = _own(slug)
+    form = _campaign_form(campaign)
+    if form.validate_on_submit() and _save(form, campaign):
+        return redirect(url_for("organizer.campaign", slug=campaign.slug))
+    return render_template(
+        "organizer/edit.html", form=form, campaign=campaign, variables=campaigns.VARIABLES
+    ), 422 if form.errors else 200
+
+
+@bp.get("/campaigns/<slug>")
+@login_required
+def campaign(slug: str):
+    found = _own(slug)
+    totals = {a: counts.total(db.session, a, campaign_id=found.id) for a in counts.RECORDED}
+    return render_template(
+        "organizer/campaign.html",
+        campaign=found,
+        totals=totals,
+        share_url=url_for("citizen.campaign", slug=found.slug, _external=True),
+    )
