@@ -234,9 +234,7 @@ class CampaignForm(FlaskForm):
         validators=[Optional(), MaxChars(5000, "Keep the description under 5000 characters.")],
     )
     asks = MultiCheckboxField("Asks", validators=[DataRequired("Choose at least one ask.")])
-    status = SelectField(
-        "Status", choices=[("draft", "Draft"), ("live", "Live"), ("closed", "Closed")]
-    )
+    status = SelectField("Status", choices={"draft": "Draft", "live": "Live", "closed": "Closed"})
     ends_on = DateField("End date (optional)", validators=[Optional()])
     goal = IntegerField(
         "Goal: letters sent (optional)",

@@ -1,0 +1,330 @@
+"""Organizers: accounts, the authorization matrix, campaigns and their citizen pages."""
+
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from advocacy.extensions import db
+from advocacy.models import ActionCount, Campaign, Organizer
+
+PASSWORD = "correct horse battery"
+
+
+class Organizers:
+    """Sign-up and sign-in helpers (flaskr's AuthActions)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def client(self, email=None):
+        client = self.app.test_client()
+        if email:
+            client.post("/organizer/signup", data={"email": email, "password": PASSWORD})
+        return client
+
+    def campaign(self, client, **fields):
+        data = {"title": "Call-in for Artsakh", "asks": ["sanctions"], "status": "live", **fields}
+        response = client.post("/organizer/campaigns/new", data=data)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response.headers["Location"].rsplit("/", 1)[-1]
+
+
+@pytest.fixture
+def organizers(app):
+    return Organizers(app)
+
+
+def text(response):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
+
+
+def test_signup_signs_in_and_hashes_the_password(app, organizers):
+    client = organizers.client("Org@Example.org")
+    assert "Your campaigns" in text(client.get("/organizer/"))
+    with app.app_context():
+        org = db.session.scalar(sa.select(Organizer))
+        assert org.email == "org@example.org"
+        assert PASSWORD not in org.password_hash and org.password_hash.startswith("scrypt:")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "", "password": PASSWORD}, "Enter your email"),
+        ({"email": "not-an-email", "password": PASSWORD}, "Check your email"),
+        ({"email": "a@b.org", "password": "short"}, "Use 10 to 200 characters"),
+    ],
+)
+def test_signup_validation(client, data, message):
+    response = client.post("/organizer/signup", data=data)
+    assert response.status_code == 422 and message in text(response)
+
+
+def test_signup_twice_with_one_email_is_refused(organizers):
+    organizers.client("a@b.org")
+    response = organizers.client().post(
+        "/organizer/signup", data={"email": "a@b.org", "password": PASSWORD}
+    )
+    assert "already an account" in text(response)
+
+
+def test_login_logout_and_wrong_password(organizers):
+    organizers.client("a@b.org")
+    client = organizers.client()
+    bad = client.post("/organizer/login", data={"email": "a@b.org", "password": "wrong password"})
+    assert bad.status_code == 422 and "don't match" in text(bad)
+    unknown = client.post("/organizer/login", data={"email": "x@b.org", "password": PASSWORD})
+    assert "don't match" in text(unknown)
+    ok = client.post("/organizer/login", data={"email": "A@b.org", "password": PASSWORD})
+    assert ok.status_code == 302
+    assert client.get("/organizer/").status_code == 200
+    client.post("/organizer/logout")
+    assert client.get("/organizer/").status_code == 302
+
+
+def test_login_never_redirects_off_site(organizers):
+    organizers.client("a@b.org")
+    client = organizers.client()
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post(
+            f"/organizer/login?next={target}", data={"email": "a@b.org", "password": PASSWORD}
+        )
+        assert response.headers["Location"] == "/organizer/"
+
+
+def test_change_password(organizers):
+    client = organizers.client("a@b.org")
+    wrong = client.post("/organizer/password", data={"current": "nope", "new": "a new password!"})
+    assert "not your current password" in text(wrong)
+    client.post("/organizer/password", data={"current": PASSWORD, "new": "a new password!"})
+    client.post("/organizer/logout")
+    assert (
+        client.post("/organizer/login", data={"email": "a@b.org", "password": PASSWORD}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/organizer/login", data={"email": "a@b.org", "password": "a new password!"}
+        ).status_code
+        == 302
+    )
+
+
+def test_login_is_rate_limited_per_ip_and_per_account(app_factory):
+    app = app_factory(LOGIN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    for _ in range(3):
+        client.post("/organizer/login", data={"email": "a@b.org", "password": "x"})
+    assert (
+        client.post("/organizer/login", data={"email": "c@d.org", "password": "x"}).status_code
+        == 429
+    )
+    # Per account: the same account from many addresses is limited too.
+    app = app_factory(LOGIN_RATE_LIMIT="3 per minute", PROXY_COUNT=1)
+    client = app.test_client()
+    codes = [
+        client.post(
+            "/organizer/login",
+            data={"email": "victim@b.org", "password": "x"},
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},
+        ).status_code
+        for i in range(4)
+    ]
+    assert codes[-1] == 429
+
+
+ORGANIZER_ROUTES = [
+    ("get", "/organizer/campaigns/{slug}"),
+    ("get", "/organizer/campaigns/{slug}/edit"),
+    ("post", "/organizer/campaigns/{slug}/edit"),
+]
+
+
+@pytest.mark.parametrize(("method", "route"), ORGANIZER_ROUTES)
+def test_authorization_matrix(organizers, method, route):
+    owner = organizers.client("owner@b.org")
+    slug = organizers.campaign(owner, status="draft")
+    other = organizers.client("other@b.org")
+    anonymous = organizers.client()
+    url = route.format(slug=slug)
+    data = {"title": "Renamed", "asks": ["sanctions"], "status": "draft"}
+    call = lambda c: getattr(c, method)(url, data=data) if method == "post" else c.get(url)  # noqa: E731
+    assert call(other).status_code == 404
+    response = call(anonymous)
+    assert response.status_code == 302 and "/organizer/login" in response.headers["Location"]
+    assert call(owner).status_code in (200, 302)
+    # The draft is invisible to everyone but its owner.
+    assert other.get(f"/c/{slug}").status_code == 404
+    assert anonymous.get(f"/c/{slug}").status_code == 404
+    assert owner.get(f"/c/{slug}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "route", ["/organizer/", "/organizer/campaigns/new", "/organizer/password"]
+)
+def test_organizer_pages_need_an_account(client, route):
+    response = client.get(route)
+    assert response.status_code == 302 and "/organizer/login" in response.headers["Location"]
+
+
+def test_campaign_form_errors_point_at_the_line(organizers):
+    client = organizers.client("a@b.org")
+    response = client.post(
+        "/organizer/campaigns/new",
+        data={
+            "title": "T",
+            "asks": ["sanctions"],
+            "status": "live",
+            "opening": "Fine line\n{{ member.nickname }}",
+            "closing": "{% if %}",
+        },
+    )
+    assert response.status_code == 422
+    page = text(response)
+    assert "Line 2: the variable has no attribute 'nickname'" in page
+    assert "Line 1: Expected an expression" in page
+    assert "Fine line" in response.get_data(as_text=True)  # the typing is kept
+
+
+def test_slugs_are_unique_and_url_safe(organizers):
+    client = organizers.client("a@b.org")
+    first = organizers.campaign(client, title="Free them now!")
+    second = organizers.campaign(client, title="Free them now!")
+    assert first == "free-them-now" and second == "free-them-now-2"
+    taken = client.post(
+        "/organizer/campaigns/new",
+        data={"title": "X", "slug": first, "asks": ["sanctions"], "status": "live"},
+    )
+    assert "taken" in text(taken)
+    bad = client.post(
+        "/organizer/campaigns/new",
+        data={"title": "X", "slug": "No Spaces!", "asks": ["sanctions"], "status": "live"},
+    )
+    assert "Use a-z, 0-9" in text(bad)
+
+
+def test_the_public_never_sees_the_integer_id(organizers, app):
+    client = organizers.client("a@b.org")
+    slug = organizers.campaign(client)
+    with app.app_context():
+        campaign_id = db.session.scalar(sa.select(Campaign.id))
+    assert organizers.client().get(f"/c/{campaign_id}").status_code == 404
+    assert organizers.client().get(f"/c/{slug}").status_code == 200
+
+
+def test_campaign_page_renders_markdown_safely(organizers):
+    client = organizers.client("a@b.org")
+    slug = organizers.campaign(
+        client, description="**Act now.** <script>alert(1)</script> [x](javascript:alert(1))"
+    )
+    page = organizers.client().get(f"/c/{slug}").get_data(as_text=True)
+    assert "<strong>Act now.</strong>" in page
+    assert "<script>alert(1)" not in page and 'href="javascript:' not in page
+
+
+def test_campaign_letters_use_its_asks_texts_and_count_by_ref(organizers, app):
+    org = organizers.client("a@b.org")
+    slug = organizers.campaign(
+        org,
+        asks=["prisoners"],
+        opening="As a member of St. Gregory's parish in {{ constituent.city }}, I write to {{ member.salutation }}.",
+        closing="Our chapter will follow your answer.",
+        call_script="Hi, I'm {{ constituent.first_name }} from {{ constituent.city }}. Please free the prisoners.",
+    )
+    citizen = organizers.client()
+    results = citizen.post("/lookup", data={"zip": "82001", "c": slug, "ref": "Flyer-3"})
+    page = results.get_data(as_text=True)
+    assert 'value="prisoners"' in page and 'value="sanctions"' not in page
+    assert 'name="c" value="' + slug in page and 'name="ref" value="flyer-3"' in page
+    form = {
+        "ask": "prisoners",
+        "name": "Ana Petrosyan",
+        "city": "Cheyenne",
+        "zip": "82001",
+        "state": "WY",
+        "district": "0",
+        "member": "B001261",
+        "c": slug,
+        "ref": "flyer-3",
+    }
+    letter = citizen.post("/letter", data=form)
+    body = letter.get_data(as_text=True)
+    assert (
+        "As a member of St. Gregory&#39;s parish in Cheyenne, I write to Senator Barrasso." in body
+    )
+    assert "Our chapter will follow your answer." in body
+    assert "Hi, I&#39;m Ana from Cheyenne. Please free the prisoners." in body
+    citizen.post("/letter", data={**form, "shown": "B001261", "body": "x", "action": "sent"})
+    with app.app_context():
+        rows = {(r.action, r.ref, r.count) for r in db.session.scalars(sa.select(ActionCount))}
+    assert rows == {("generated", "flyer-3", 1), ("sent", "flyer-3", 1)}
+    dashboard = text(org.get(f"/organizer/campaigns/{slug}"))
+    assert "Letters written 1" in dashboard and "Letters sent 1" in dashboard
+
+
+INJECTIONS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ ().__class__.__bases__[0].__subclasses__() }}",
+    "{{ config }}",
+    "{{ self }}",
+    "{{ request }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ lipsum.__globals__['os'].popen('id').read() }}",
+    "{{ joiner.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ member.__class__ }}",
+    "{{ member.items() }}",
+    "{{ member.__dict__ }}",
+    "{% for c in [].__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    "{% set x = 'a' %}{{ x }}",
+    "{% include '/etc/passwd' %}",
+    "{% extends '/etc/passwd' %}",
+    "{% import 'os' as os %}",
+    "{{ 'a' * 100000000 }}",
+    "{{ 9 ** 9 ** 9 }}",
+    "{{ '%s' % member }}",
+    "{{ range(100000000) | list }}",
+    "{{ member.name.ljust(1000000000) }}",
+    "{{ '{0.__class__}'.format(member) }}",
+    "{{ member|attr('__class__') }}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "{{ constituent.city|center(100000000) }}",
+]
+
+
+@pytest.mark.parametrize("payload", INJECTIONS)
+def test_template_injection_is_refused_or_harmless(organizers, payload):
+    client = organizers.client("a@b.org")
+    response = client.post(
+        "/organizer/campaigns/new",
+        data={"title": "T", "asks": ["sanctions"], "status": "live", "opening": payload},
+    )
+    page = response.get_data(as_text=True)
+    if response.status_code == 302:  # accepted: then it must render harmlessly
+        slug = response.headers["Location"].rsplit("/", 1)[-1]
+        form = {
+            "ask": "sanctions",
+            "name": "Ana",
+            "city": "Cheyenne",
+            "zip": "82001",
+            "state": "WY",
+            "district": "0",
+            "member": "B001261",
+            "c": slug,
+        }
+        page = client.post("/letter", data=form).get_data(as_text=True)
+    else:
+        assert response.status_code == 422 and "Line " in page
+        page = re.sub(r"<textarea.*?</textarea>", "", page, flags=re.S)  # the typing, kept
+    for leak in (
+        "<class",
+        "subprocess",
+        "uid=",
+        "SECRET_KEY",
+        "os.popen",
+        "__globals__': {",
+        "root:",
+    ):
+        assert leak not in page
