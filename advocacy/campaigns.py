@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 import nh3
+import segno
 import sqlalchemy as sa
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
@@ -20,6 +23,7 @@ from .models import Campaign, Organizer
 
 STATUSES = ("draft", "live", "closed")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REF = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 RESERVED_SLUGS = frozenset({"new", "edit", "preview", "embed", "call", "qr", "flyer"})
 TEXT_LIMIT = 4000  # characters of organizer template source, and of its rendered text
 
@@ -230,3 +234,30 @@ def texts_for(campaign: Campaign | None, member: Member, first_name: str, city: 
         closing=render_text(campaign.closing, context),
         call_script=" ".join(render_text(campaign.call_script, context).split()),
     )
+
+
+def share_url(base_url: str, slug: str, ref: str = "") -> str:
+    """The public link of a campaign, with an optional ref for counting where people came from."""
+    url = f"{base_url.rstrip('/')}/c/{slug}"
+    return f"{url}?ref={ref}" if ref else url
+
+
+def qr_code(url: str, kind: str) -> bytes:
+    """The link as a QR code, in SVG or PNG."""
+    qr = segno.make(url, error="m")
+    out = io.BytesIO()
+    if kind == "svg":
+        qr.save(out, kind="svg", scale=10, border=2, xmldecl=False, title="QR code of " + url)
+    else:
+        qr.save(out, kind="png", scale=12, border=2)
+    return out.getvalue()
+
+
+def plain_summary(markdown: str, limit: int = 200) -> str:
+    """The description as one line of plain text, for link previews."""
+    rendered = re.sub(
+        r"</(?:p|h[1-6]|li|blockquote|td|th)>|<br\s*/?>", " ", str(render_description(markdown))
+    )
+    words = html.unescape(re.sub(r"<[^>]+>", "", rendered)).split()
+    summary = " ".join(words)
+    return summary if len(summary) <= limit else summary[: limit - 1].rsplit(" ", 1)[0] + "…"

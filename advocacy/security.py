@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from flask import Flask, Response, request
 
-CSP = (
+_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'; object-src 'none'"
+    "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors "
 )
+CSP = _POLICY + "'none'"
+# Only the campaign embed may be framed, by any site.
+FRAMEABLE = frozenset({"citizen.embed"})
 
 
 def init_app(app: Flask) -> None:
     @app.after_request
     def headers(response: Response) -> Response:
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
+        if request.endpoint in FRAMEABLE:
+            h.setdefault("Content-Security-Policy", _POLICY + "*")
+        else:
+            h.setdefault("Content-Security-Policy", CSP)
+            h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")

@@ -328,3 +328,61 @@ def test_template_injection_is_refused_or_harmless(organizers, payload):
         "root:",
     ):
         assert leak not in page
+
+
+def test_qr_codes_and_flyer_for_the_owner_only(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner)
+    svg = owner.get(f"/organizer/campaigns/{slug}/qr.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert svg.data.startswith(b"<svg") and b"qr" in svg.data.lower()
+    png = owner.get(f"/organizer/campaigns/{slug}/qr.png")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    assert "attachment" in png.headers["Content-Disposition"]
+    flyer = owner.get(f"/organizer/campaigns/{slug}/flyer").get_data(as_text=True)
+    assert "<svg" in flyer and f"/c/{slug}" in flyer and "Call-in for Artsakh" in flyer
+    other = organizers.client("other@b.org")
+    for url in (f"/organizer/campaigns/{slug}/qr.svg", f"/organizer/campaigns/{slug}/flyer"):
+        assert other.get(url).status_code == 404
+        assert organizers.client().get(url).status_code == 302
+    assert owner.get(f"/organizer/campaigns/{slug}/qr.gif").status_code == 404
+
+
+def test_campaign_link_unfurls_with_title_description_and_image(organizers):
+    slug = organizers.campaign(
+        organizers.client("a@b.org"), description="Write **today**: free them."
+    )
+    page = organizers.client().get(f"/c/{slug}").get_data(as_text=True)
+    assert '<meta property="og:title" content="Call-in for Artsakh">' in page
+    assert '<meta property="og:description" content="Write today: free them.">' in page
+    assert f'<meta property="og:url" content="http://localhost/c/{slug}">' in page
+    assert 'content="http://localhost/static/img/share.png"' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+
+
+def test_only_the_embed_may_be_framed(organizers):
+    slug = organizers.campaign(organizers.client("a@b.org"))
+    citizen = organizers.client()
+    embed = citizen.get(f"/c/{slug}/embed")
+    assert embed.status_code == 200
+    assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers
+    page = citizen.get(f"/c/{slug}")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+
+
+def test_embed_start_needs_its_signed_token(organizers):
+    slug = organizers.campaign(organizers.client("a@b.org"))
+    framed = organizers.client()
+    page = framed.get(f"/c/{slug}/embed").get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    # A fresh client: no session cookie, as in another site's frame.
+    fresh = organizers.client()
+    ok = fresh.post(
+        f"/c/{slug}/start", data={"token": token, "address": "82001", "c": slug, "ref": "embed"}
+    )
+    assert ok.status_code == 200 and "Harriet M. Hageman" in text(ok)
+    assert 'name="ref" value="embed"' in ok.get_data(as_text=True)
+    forged = fresh.post(f"/c/{slug}/start", data={"token": "forged", "address": "82001"})
+    assert forged.status_code == 400 and "expired" in text(forged)

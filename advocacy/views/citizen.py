@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import re
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from .. import campaigns, counts, limits, services, text
 from ..directory import STATES, Member
 from ..districts import AddressNotFound, GeocoderFailed
 from ..errors import json_error, outdated_message
-from ..extensions import db
+from ..extensions import csrf, db
 from ..forms import AddressForm, EditedLetterForm, LetterForm, ZipForm
 from ..letters import Ask, AskNotFound, Constituent
 from ..lookup import (
@@ -28,7 +28,6 @@ from .api import json_body
 
 bp = Blueprint("citizen", __name__)
 START_AGAIN = "Something was missing from the form: please start again."
-_REF = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 
 
 def _campaign() -> Campaign | None:
@@ -50,7 +49,7 @@ def _campaign() -> Campaign | None:
 def _ref() -> str:
     """Where the visitor came from (?ref=newsletter), for the campaign's counts."""
     ref = (request.values.get("ref") or "").strip().lower()
-    return ref if _REF.match(ref) else ""
+    return ref if campaigns.REF.match(ref) else ""
 
 
 def _asks(campaign: Campaign | None) -> list[Ask]:
@@ -87,9 +86,25 @@ def _home(status: int = 200, *, address=None, zip_form=None, problem: str | None
             address_form=address or AddressForm(formdata=None),
             zip_form=zip_form or ZipForm(formdata=None),
             problem=problem,
+            **_campaign_page(_campaign()),
         ),
         status,
     )
+
+
+def _campaign_page(found: Campaign | None) -> dict:
+    """What a campaign's own page shows above the lookup: its text, preview and progress."""
+    if found is None:
+        return {}
+    return {
+        "description": campaigns.render_description(found.description),
+        "summary": campaigns.plain_summary(found.description)
+        or "Write to your members of Congress about Artsakh.",
+        "share_url": campaigns.share_url(request.host_url, found.slug),
+        "sent": counts.total(db.session, "sent", campaign_id=found.id)
+        if found.show_progress and found.goal
+        else None,
+    }
 
 
 def _prefill_from_address(address: str) -> dict[str, str]:
@@ -126,29 +141,48 @@ def index():
 @bp.get("/c/<slug>")
 def campaign(slug: str):
     """A campaign's page: its description, then the same lookup as the home page."""
-    found = _campaign()
+    _campaign()
     if services.lookup().store.get() is None:
         raise DataMissing()
-    return (
-        render_template(
-            "citizen/index.html",
-            address_form=AddressForm(formdata=None),
-            zip_form=ZipForm(formdata=None),
-            problem=None,
-            description=campaigns.render_description(found.description),
-            sent=counts.total(db.session, "sent", campaign_id=found.id)
-            if found.show_progress and found.goal
-            else None,
-        ),
-        200,
-    )
+    return _home()
 
 
 @bp.post("/lookup")
 @limits.lookup
 def lookup():
     """Find members from an address, or from a ZIP code."""
-    address_form, zip_form = AddressForm(), ZipForm()
+    return _lookup()
+
+
+@bp.get("/c/<slug>/embed")
+def embed(slug: str):
+    """A compact form for other sites to frame; it opens the results in a new tab."""
+    found = _campaign()
+    token = URLSafeTimedSerializer(current_app.secret_key, salt="embed").dumps(found.slug)
+    return render_template("citizen/embed.html", token=token, **_campaign_page(found))
+
+
+@bp.post("/c/<slug>/start")
+@csrf.exempt
+@limits.lookup
+def embed_start(slug: str):
+    """The embed's form lands here. A session cookie can't be relied on inside another
+    site's frame, so instead of the session's CSRF token it carries a signed, dated one."""
+    found = _campaign()
+    try:
+        signed = URLSafeTimedSerializer(current_app.secret_key, salt="embed").loads(
+            request.form.get("token", ""), max_age=2 * 24 * 3600
+        )
+    except BadData:
+        signed = None
+    if signed != found.slug:
+        return _home(400, problem="This form has expired: please try again from this page.")
+    return _lookup(csrf_check=False)
+
+
+def _lookup(csrf_check: bool = True):
+    meta = {} if csrf_check else {"csrf": False}
+    address_form, zip_form = AddressForm(meta=meta), ZipForm(meta=meta)
     by_zip = "zip" in request.form and "address" not in request.form
     form = zip_form if by_zip else address_form
     if not form.validate():

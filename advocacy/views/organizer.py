@@ -5,8 +5,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
+from markupsafe import Markup
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import campaigns, counts, limits, services
@@ -164,5 +174,44 @@ def campaign(slug: str):
         "organizer/campaign.html",
         campaign=found,
         totals=totals,
-        share_url=url_for("citizen.campaign", slug=found.slug, _external=True),
+        share_url=_share_url(found),
+        embed_url=request.host_url.rstrip("/")
+        + url_for("citizen.embed", slug=found.slug, ref="embed"),
+    )
+
+
+def _share_url(campaign: Campaign, ref: str = "") -> str:
+    return campaigns.share_url(request.host_url, campaign.slug, ref)
+
+
+@bp.get("/campaigns/<slug>/qr.<kind>")
+@login_required
+def qr(slug: str, kind: str):
+    """The share link as a QR code to download (SVG for print, PNG for everything else)."""
+    found = _own(slug)
+    if kind not in ("svg", "png"):
+        abort(404)
+    ref = request.args.get("ref", "qr")
+    ref = ref if campaigns.REF.match(ref) else "qr"
+    return Response(
+        campaigns.qr_code(_share_url(found, ref), kind),
+        mimetype="image/svg+xml" if kind == "svg" else "image/png",
+        headers={"Content-Disposition": f'attachment; filename="{found.slug}-qr.{kind}"'},
+    )
+
+
+@bp.get("/campaigns/<slug>/flyer")
+@login_required
+def flyer(slug: str):
+    """A printable one-page flyer with the QR code."""
+    found = _own(slug)
+    url = _share_url(found, "flyer")
+    svg = campaigns.qr_code(url, "svg").decode()
+    return render_template(
+        "organizer/flyer.html",
+        campaign=found,
+        url=url,
+        short_url=_share_url(found),
+        qr_svg=Markup(svg),  # noqa: S704 (segno's own SVG of our own URL)
+        summary=campaigns.plain_summary(found.description, 400),
     )
