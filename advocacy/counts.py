@@ -82,3 +82,38 @@ def total(
     if campaign_id is not None:
         query = query.where(ActionCount.campaign_id == campaign_id)
     return int(session.scalar(query) or 0)
+
+
+BREAKDOWNS = {"day": ActionCount.day, "state": ActionCount.state, "ref": ActionCount.ref}
+
+
+def breakdown(session: Session, campaign_id: int, by: str) -> list[tuple[str, dict[str, int]]]:
+    """Counts of a campaign grouped by day, state, district or ref: [(key, {action: n})]."""
+    if by == "district":
+        key = sa.case(
+            (ActionCount.district < 0, ActionCount.state + sa.literal(" (senate)")),
+            else_=ActionCount.state + sa.literal("-") + sa.cast(ActionCount.district, sa.String),
+        )
+    else:
+        key = BREAKDOWNS[by]
+    rows = session.execute(
+        sa.select(key.label("key"), ActionCount.action, sa.func.sum(ActionCount.count))
+        .where(ActionCount.campaign_id == campaign_id)
+        .group_by(key, ActionCount.action)
+        .order_by(key)
+    )
+    grouped: dict[str, dict[str, int]] = {}
+    for k, action, n in rows:
+        label = k.isoformat() if isinstance(k, date) else (k or "(direct)")
+        grouped.setdefault(label, dict.fromkeys(RECORDED, 0))[action] = int(n)
+    return list(grouped.items())
+
+
+def rows_for_export(session: Session, campaign_id: int) -> list[ActionCount]:
+    return list(
+        session.scalars(
+            sa.select(ActionCount)
+            .where(ActionCount.campaign_id == campaign_id)
+            .order_by(ActionCount.day, ActionCount.state, ActionCount.district, ActionCount.action)
+        )
+    )

@@ -386,3 +386,99 @@ def test_embed_start_needs_its_signed_token(organizers):
     assert 'name="ref" value="embed"' in ok.get_data(as_text=True)
     forged = fresh.post(f"/c/{slug}/start", data={"token": "forged", "address": "82001"})
     assert forged.status_code == 400 and "expired" in text(forged)
+
+
+def test_dashboard_breakdowns_and_csv_export(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner)
+    citizen = organizers.client()
+    base = {
+        "ask": "sanctions",
+        "name": "Ana",
+        "city": "Cheyenne",
+        "zip": "82001",
+        "state": "WY",
+        "district": "0",
+        "c": slug,
+    }
+    for ref, member in (
+        ("newsletter", "B001261"),
+        ("newsletter", "H001096"),
+        ("flyer-3", "L000571"),
+    ):
+        citizen.post("/letter", data={**base, "ref": ref, "member": member})
+        citizen.post(
+            "/letter",
+            data={
+                **base,
+                "ref": ref,
+                "member": member,
+                "shown": member,
+                "body": "x",
+                "action": "sent",
+            },
+        )
+    citizen.post(
+        f"/count?c={slug}&ref=newsletter",
+        json={"action": "called", "ask": "sanctions", "member": "H001096"},
+    )
+    page = text(owner.get(f"/organizer/campaigns/{slug}"))
+    assert "Letters written 3" in page and "Letters sent 3" in page and "Calls made 1" in page
+    assert "newsletter 2 2 1" in page and "flyer-3 1 1 0" in page
+    assert "WY 3 3 1" in page
+    assert "WY (senate) 2 2 0" in page and "WY-0 1 1 1" in page
+    assert "2026-11-25 3 3 1" in page
+    csv_response = owner.get(f"/organizer/campaigns/{slug}/counts.csv")
+    assert csv_response.mimetype == "text/csv"
+    lines = csv_response.get_data(as_text=True).splitlines()
+    assert lines[0] == "day,action,ask,chamber,state,district,ref,count"
+    assert "2026-11-25,called,sanctions,house,WY,0,newsletter,1" in lines
+    assert "2026-11-25,sent,sanctions,senate,WY,,flyer-3,1" in lines
+    assert sum(int(line.rsplit(",", 1)[1]) for line in lines[1:]) == 7
+    assert (
+        organizers.client("b@b.org").get(f"/organizer/campaigns/{slug}/counts.csv").status_code
+        == 404
+    )
+    # Counts of one campaign never show in another's.
+    other_slug = organizers.campaign(owner, title="Another")
+    assert "Letters written 0" in text(owner.get(f"/organizer/campaigns/{other_slug}"))
+
+
+def test_public_progress_bar_and_closed_campaigns(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, goal="100", show_progress="y")
+    citizen = organizers.client()
+    form = {
+        "ask": "sanctions",
+        "name": "Ana",
+        "city": "Cheyenne",
+        "zip": "82001",
+        "state": "WY",
+        "district": "0",
+        "c": slug,
+        "member": "B001261",
+        "shown": "B001261",
+        "body": "x",
+        "action": "sent",
+    }
+    citizen.post("/letter", data=form)
+    page = citizen.get(f"/c/{slug}").get_data(as_text=True)
+    assert "<strong>1</strong> letters sent of a goal of 100" in page
+    assert '<progress max="100" value="1"' in page
+    owner.post(
+        f"/organizer/campaigns/{slug}/edit",
+        data={"title": "Call-in for Artsakh", "asks": ["sanctions"], "status": "closed"},
+    )
+    assert "This campaign has ended" in text(citizen.get(f"/c/{slug}"))
+
+
+def test_share_links_follow_the_proxy(organizers, app_factory):
+    app = app_factory(PROXY_COUNT=1)
+    helpers = Organizers(app)
+    owner = helpers.client("a@b.org")
+    slug = helpers.campaign(owner)
+    page = owner.get(
+        f"/organizer/campaigns/{slug}",
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "act.example.org"},
+    )
+    assert f"https://act.example.org/c/{slug}" in page.get_data(as_text=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -170,10 +172,15 @@ def edit(slug: str):
 def campaign(slug: str):
     found = _own(slug)
     totals = {a: counts.total(db.session, a, campaign_id=found.id) for a in counts.RECORDED}
+    tables = {
+        by: counts.breakdown(db.session, found.id, by) for by in ("day", "state", "district", "ref")
+    }
     return render_template(
         "organizer/campaign.html",
         campaign=found,
         totals=totals,
+        tables=tables,
+        peak=max([1] + [sum(v.values()) for rows in tables.values() for _, v in rows]),
         share_url=_share_url(found),
         embed_url=request.host_url.rstrip("/")
         + url_for("citizen.embed", slug=found.slug, ref="embed"),
@@ -214,4 +221,33 @@ def flyer(slug: str):
         short_url=_share_url(found),
         qr_svg=Markup(svg),  # noqa: S704 (segno's own SVG of our own URL)
         summary=campaigns.plain_summary(found.description, 400),
+    )
+
+
+@bp.get("/campaigns/<slug>/counts.csv")
+@login_required
+def export(slug: str):
+    """Every count of the campaign as CSV: anonymous rows, one per action, ask, seat, day, ref."""
+    found = _own(slug)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["day", "action", "ask", "chamber", "state", "district", "ref", "count"])
+    for row in counts.rows_for_export(db.session, found.id):
+        district = "" if row.district < 0 else row.district
+        writer.writerow(
+            [
+                row.day.isoformat(),
+                row.action,
+                row.ask,
+                row.chamber,
+                row.state,
+                district,
+                row.ref,
+                row.count,
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{found.slug}-counts.csv"'},
     )
