@@ -482,3 +482,40 @@ def test_share_links_follow_the_proxy(organizers, app_factory):
         headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "act.example.org"},
     )
     assert f"https://act.example.org/c/{slug}" in page.get_data(as_text=True)
+
+
+def test_no_citizen_data_is_stored_after_a_campaign_journey(organizers, app):
+    owner = organizers.client("org@b.org")
+    slug = organizers.campaign(owner)
+    citizen = organizers.client()
+    citizen.post(
+        "/lookup",
+        data={"address": "200 W 24th St, Cheyenne, WY 82001", "c": slug, "ref": "newsletter"},
+    )
+    form = {
+        "ask": "sanctions",
+        "name": "Zabel Yesayan",
+        "city": "Cheyenne",
+        "zip": "82001",
+        "state": "WY",
+        "district": "0",
+        "c": slug,
+        "ref": "newsletter",
+        "member": "B001261",
+        "email": "zabel@example.org",
+        "note": "My private words",
+        "street": "200 W 24th St",
+    }
+    citizen.post("/letter", data=form)
+    citizen.post(
+        "/letter", data={**form, "shown": "B001261", "body": "My private words", "action": "sent"}
+    )
+    with app.app_context():
+        dump = "\n".join(
+            repr(tuple(row))
+            for table in db.metadata.sorted_tables
+            for row in db.session.execute(sa.select(table))
+        )
+    assert "org@b.org" in dump  # the organizer's own account
+    for secret in ("24th", "Zabel", "zabel@", "private words", "Yesayan"):
+        assert secret not in dump
