@@ -52,17 +52,34 @@ def test_counts_are_exact_under_concurrency(migrated):
 
     def bump(i):
         with migrated.app_context():
-            counts.record(db.session, "sent" if i % 2 else "called", "sanctions", SENATOR, day)
+            counts.record(
+                db.session, "sent" if i % 2 else "called", "sanctions", SENATOR, day,
+                campaign_id=1 + i % 3, ref="newsletter" if i % 5 else "",
+            )  # fmt: skip
             db.session.remove()
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        list(pool.map(bump, range(200)))
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(bump, range(600)))
     with migrated.app_context():
-        assert counts.total(db.session, "sent") == 100
-        assert counts.total(db.session, "called", "sanctions") == 100
+        assert counts.total(db.session, "sent") == 300
+        assert counts.total(db.session, "called", "sanctions") == 300
         assert counts.total(db.session, "called", "section-907") == 0
+        assert sum(counts.total(db.session, a, campaign_id=1) for a in counts.ACTIONS) == 200
 
 
 def test_unknown_action_is_refused(migrated):
     with migrated.app_context(), pytest.raises(ValueError):
         counts.record(db.session, "deleted", "sanctions", SENATOR, date(2026, 11, 25))
+
+
+def test_downgrading_the_campaign_migration_keeps_every_total(migrated):
+    day = date(2026, 11, 25)
+    with migrated.app_context():
+        for campaign_id, ref in ((0, ""), (1, "flyer"), (2, ""), (2, "newsletter")):
+            counts.record(
+                db.session, "sent", "sanctions", SENATOR, day, campaign_id=campaign_id, ref=ref
+            )
+        downgrade(revision="e9ef0e3ea4ad")
+        total = db.session.execute(sa.text("SELECT action, count FROM action_count")).all()
+        assert [tuple(row) for row in total] == [("sent", 4)]
+        upgrade()

@@ -1,0 +1,493 @@
+"""Organizers in a real browser: Debian's Chromium driven by Playwright, offline, CSRF on.
+
+An organizer signs up and builds a live campaign (a template error first, then the fix); a
+citizen on a phone opens the share link with ?ref=newsletter, writes to both senators of
+Wyoming and marks both letters sent; the organizer then sees the counts, the CSV and the
+progress bar. axe-core checks each page. The embed may be framed by another site; other pages
+may not.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from advocacy import create_app
+from advocacy.extensions import db
+from advocacy.models import ActionCount, Campaign, Organizer
+from tests.a11y import assert_accessible
+from tests.conftest import TODAY, make_config
+from tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    Site,
+    Watch,
+    check_page,
+    find_members,
+)
+
+CHEYENNE = "200 W 24th St, Cheyenne, WY 82001"
+EMAIL = "organizer@example.org"
+PASSWORD = "correct horse battery staple"
+TITLE = "Bring the prisoners home"
+SLUG = "bring-them-home"
+ASK = "Free the Armenians arrested by Azerbaijan"
+DEFAULT_ASK = "Enforce Section 907"  # preselected on a new campaign
+DESCRIPTION = (
+    "Azerbaijan still holds **Armenian prisoners** taken in 2023.\n\n"
+    "- Write to both senators\n"
+    "- Then to your representative\n\n"
+    "[Read the report](https://example.org/report)"
+)
+GOAL = 10
+OPENING_LABEL = "Opening paragraph of each letter (optional)"
+BROKEN_OPENING = (
+    "As a voter in {{ constituent.city }}, I ask {{ member.salutation }} to act now.\n"
+    "{{ member.nickname }}, please help."
+)
+OPENING = "As a voter in {{ constituent.city }}, I ask {{ member.salutation }} to act now."
+NAME = "Ana Petrosyan"
+BARRASSO = "Write to Senator John Barrasso"
+LUMMIS = "Write to Senator Cynthia M. Lummis"
+CSV_HEADER = ["day", "action", "ask", "chamber", "state", "district", "ref", "count"]
+
+
+# -- the servers and the browser --------------------------------------------------------------
+
+
+def _serve(app) -> tuple[object, threading.Thread]:
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def _stop(server, thread: threading.Thread) -> None:
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, census, synced) -> Iterator[Site]:
+    """The app, CSRF on, on a free loopback port (as in test_browser.py)."""
+    config = make_config(
+        tmp_path_factory.mktemp("browser-organizer"), census, synced, WTF_CSRF_ENABLED=True
+    )
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    server, thread = _serve(app)
+    yield Site(f"http://127.0.0.1:{server.server_port}", app)
+    _stop(server, thread)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@dataclass
+class FrameHost:
+    """Another site on loopback (another origin: localhost, another port) that frames pages."""
+
+    port: int
+    pages: dict[str, str] = field(default_factory=dict)
+
+    def page_with_iframe(self, name: str, src: str) -> str:
+        self.pages[f"/{name}"] = (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>Partner site: {name}</title></head><body><h1>Our partner's campaign</h1>"
+            f'<iframe id="framed" src="{src}" title="Campaign form" width="400" height="320">'
+            "</iframe></body></html>"
+        )
+        return f"http://localhost:{self.port}/{name}"
+
+
+@pytest.fixture(scope="module")
+def frame_host() -> Iterator[FrameHost]:
+    host = FrameHost(port=0)
+
+    @Request.application
+    def app(request: Request) -> Response:
+        body = host.pages.get(request.path)
+        if body is None:
+            return Response("not found", status=404)
+        return Response(body, mimetype="text/html")
+
+    server, thread = _serve(app)
+    host.port = server.server_port
+    yield host
+    _stop(server, thread)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, site: Site):
+    """new_context(**options) -> (context, watch); every context closes after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options) -> tuple[BrowserContext, Watch]:
+        context = browser.new_context(base_url=site.url, **options)
+        context.set_default_timeout(10_000)
+        watch = Watch()
+        watch.attach(context)
+        contexts.append(context)
+        return context, watch
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def sign_up(page: Page) -> None:
+    page.goto("/organizer/signup")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an organizer account")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your campaigns")
+    expect(page.get_by_role("link", name="Create your first campaign")).to_be_visible()
+
+
+def fill_campaign(page: Page, opening: str) -> None:
+    page.get_by_label("Title", exact=True).fill(TITLE)
+    page.get_by_label("Link name (letters, digits and hyphens)").fill(SLUG)
+    page.get_by_label("Description (Markdown)").fill(DESCRIPTION)
+    page.get_by_role("checkbox", name=DEFAULT_ASK).uncheck()
+    page.get_by_role("checkbox", name=ASK).check()
+    page.get_by_label("Status").select_option("live")
+    page.get_by_label("End date (optional)").fill("2026-12-31")
+    page.get_by_label("Goal: letters sent (optional)").fill(str(GOAL))
+    page.get_by_label("Show progress toward the goal on the campaign page").check()
+    page.get_by_label(OPENING_LABEL).fill(opening)
+
+
+def assert_campaign_form_kept(page: Page) -> None:
+    """After a refused save, everything typed is still there."""
+    expect(page.get_by_label("Title", exact=True)).to_have_value(TITLE)
+    expect(page.get_by_label("Link name (letters, digits and hyphens)")).to_have_value(SLUG)
+    expect(page.get_by_label("Description (Markdown)")).to_have_value(DESCRIPTION)
+    expect(page.get_by_role("checkbox", name=ASK)).to_be_checked()
+    expect(page.get_by_role("checkbox", name=DEFAULT_ASK)).not_to_be_checked()
+    expect(page.get_by_label("Status")).to_have_value("live")
+    expect(page.get_by_label("End date (optional)")).to_have_value("2026-12-31")
+    expect(page.get_by_label("Goal: letters sent (optional)")).to_have_value(str(GOAL))
+    expect(page.get_by_label("Show progress toward the goal on the campaign page")).to_be_checked()
+
+
+def counts_table(page: Page, heading: str) -> list[list[str]]:
+    """The rows of one counts table on the campaign dashboard: key, written, sent, called."""
+    table = page.locator("h3", has_text=heading).locator("xpath=following-sibling::*[1]")
+    expect(table).to_have_js_property("tagName", "TABLE")
+    return table.evaluate(
+        "t => [...t.tBodies[0].rows].map(r => [...r.cells].slice(0, 4)"
+        ".map(c => c.textContent.trim()))"
+    )
+
+
+def total(page: Page, label: str):
+    return page.locator("dl.totals dt", has_text=label).locator("xpath=following-sibling::dd[1]")
+
+
+def mark_sent(page: Page) -> None:
+    url = page.url
+    sent = page.get_by_role("button", name="I sent my letter")
+    expect(sent).to_be_enabled()
+    sent.click()
+    expect(page.locator("#count-status")).to_have_text(re.compile("^Thank you for writing"))
+    expect(sent).to_be_disabled()
+    assert page.url == url  # counted in the background (JS on)
+
+
+def campaign_counts(site: Site, slug: str) -> set[tuple[str, str, str, int, str, int]]:
+    with site.app.app_context():
+        campaign_id = db.session.scalar(sa.select(Campaign.id).where(Campaign.slug == slug))
+        rows = db.session.scalars(
+            sa.select(ActionCount).where(ActionCount.campaign_id == campaign_id)
+        )
+        return {(r.action, r.chamber, r.state, r.district, r.ref, r.count) for r in rows}
+
+
+# -- the journey ------------------------------------------------------------------------------
+
+
+def test_organizer_campaign_citizen_and_counts(new_context, site):
+    organizer, organizer_watch = new_context()
+    org = organizer.new_page()
+
+    # 1. Sign up; an empty dashboard.
+    sign_up(org)
+    assert_accessible(org)
+
+    org.get_by_role("link", name="New campaign").click()
+    expect(org.get_by_role("heading", level=1)).to_have_text("New campaign")
+    expect(org.get_by_role("checkbox", name=DEFAULT_ASK)).to_be_checked()
+    assert_accessible(org)
+
+    # A template error: the form comes back pointing at line 2, with the typing kept.
+    fill_campaign(org, BROKEN_OPENING)
+    org.get_by_role("button", name="Save").click()
+    opening = org.get_by_label(OPENING_LABEL)
+    error = org.locator(".field.has-error .error")
+    expect(error).to_have_count(1)
+    expect(error).to_have_text("Line 2: the variable has no attribute 'nickname'")
+    expect(error).to_have_attribute("role", "alert")
+    expect(opening).to_have_attribute("aria-invalid", "true")
+    expect(opening).to_have_accessible_description(re.compile("^Line 2: "))
+    expect(opening).to_have_value(BROKEN_OPENING)
+    assert_campaign_form_kept(org)
+    assert org.url.endswith("/organizer/campaigns/new")
+    assert_accessible(org)
+
+    # The fix.
+    opening.fill(OPENING)
+    org.get_by_role("button", name="Save").click()
+    expect(org.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert org.url == f"{site.url}/organizer/campaigns/{SLUG}"
+    expect(org.locator("p.meta")).to_have_text(
+        f"Status: live · ends December 31, 2026 · goal {GOAL} letters"
+    )
+    share_url = f"{site.url}/c/{SLUG}"
+    expect(org.locator("code.share")).to_have_text(share_url)
+    for link, href in (
+        ("SVG", f"/organizer/campaigns/{SLUG}/qr.svg"),
+        ("PNG", f"/organizer/campaigns/{SLUG}/qr.png"),
+        ("Printable flyer", f"/organizer/campaigns/{SLUG}/flyer"),
+    ):
+        expect(org.get_by_role("link", name=link, exact=True)).to_have_attribute("href", href)
+    expect(org.locator("pre.snippet")).to_contain_text(
+        f'<iframe src="{site.url}/c/{SLUG}/embed?ref=embed"'
+    )
+    expect(total(org, "Letters written")).to_have_text("0")
+    expect(total(org, "Letters sent")).to_have_text("0")
+    assert_accessible(org)
+
+    org.get_by_role("link", name="Your campaigns").click()
+    expect(org.get_by_role("link", name=TITLE)).to_be_visible()
+    assert_accessible(org)
+
+    # 2. A citizen on a phone, from the newsletter.
+    citizen, citizen_watch = new_context(**PHONE)
+    page = citizen.new_page()
+    page.goto(f"{share_url}?ref=newsletter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    description = page.locator(".description")
+    expect(description.locator("strong")).to_have_text("Armenian prisoners")
+    expect(description.locator("li")).to_have_text(
+        ["Write to both senators", "Then to your representative"]
+    )
+    report = description.get_by_role("link", name="Read the report")
+    expect(report).to_have_attribute("href", "https://example.org/report")
+    expect(report).to_have_attribute("rel", re.compile(r"\bnoopener\b"))
+    expect(page.locator(".progress-wrap")).to_contain_text(
+        f"0 letters sent of a goal of {GOAL}."
+    )
+    expect(page.locator("input[name=ref]")).not_to_have_count(0)
+    for ref in page.locator("input[name=ref]").all():
+        expect(ref).to_have_value("newsletter")
+    check_page(page)  # no sideways scrolling at 390px, and axe
+
+    find_members(page, CHEYENNE)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your members of Congress")
+    expect(page.locator("main")).to_contain_text("Wyoming, at-large district")
+    for member in (
+        "Senator John Barrasso",
+        "Senator Cynthia M. Lummis",
+        "Representative Harriet M. Hageman",
+    ):
+        expect(page.get_by_role("heading", name=member)).to_be_visible()
+    # Only the campaign's ask, already chosen.
+    expect(page.get_by_role("radio")).to_have_count(1)
+    expect(page.get_by_role("radio", name=ASK)).to_be_checked()
+    expect(page.get_by_label("City or town")).to_have_value("Cheyenne")
+    page.get_by_label("Your full name").fill(NAME)
+    check_page(page)
+
+    page.get_by_role("button", name=BARRASSO).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your letter to Senator John Barrasso"
+    )
+    body = page.locator("#body").input_value()
+    assert body.startswith("Dear Senator Barrasso,\n\n")
+    assert "As a voter in Cheyenne, I ask Senator Barrasso to act now." in body
+    check_page(page)
+    mark_sent(page)
+
+    page.get_by_role("button", name=LUMMIS).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your letter to Senator Cynthia M. Lummis"
+    )
+    body = page.locator("#body").input_value()
+    assert "As a voter in Cheyenne, I ask Senator Lummis to act now." in body
+    assert "Barrasso" not in body
+    expect(page.locator("#count-status")).to_be_empty()
+    mark_sent(page)
+
+    assert campaign_counts(site, SLUG) == {
+        ("generated", "senate", "WY", -1, "newsletter", 2),
+        ("sent", "senate", "WY", -1, "newsletter", 2),
+    }
+
+    # 3. Back to the organizer: the counts, the CSV and the progress bar.
+    org.get_by_role("link", name=TITLE).click()
+    expect(total(org, "Letters written")).to_have_text("2")
+    expect(total(org, "Letters sent")).to_have_text("2")
+    expect(total(org, "Calls made")).to_have_text("0")
+    assert counts_table(org, "By day") == [[TODAY, "2", "2", "0"]]
+    assert counts_table(org, "By state") == [["WY", "2", "2", "0"]]
+    assert counts_table(org, "By district") == [["WY (senate)", "2", "2", "0"]]
+    assert counts_table(org, "By source (ref)") == [["newsletter", "2", "2", "0"]]
+    assert_accessible(org)
+
+    with org.expect_download() as downloading:
+        org.get_by_role("link", name="Download all counts (CSV)").click()
+    download = downloading.value
+    assert download.suggested_filename == f"{SLUG}-counts.csv"
+    with open(download.path(), newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == CSV_HEADER
+    records = [dict(zip(CSV_HEADER, row, strict=True)) for row in rows[1:]]
+    sums: dict[str, int] = {}
+    for r in records:
+        sums[r["action"]] = sums.get(r["action"], 0) + int(r["count"])
+        assert (r["day"], r["ask"], r["chamber"], r["state"], r["district"], r["ref"]) == (
+            TODAY,
+            "prisoners",
+            "senate",
+            "WY",
+            "",
+            "newsletter",
+        )
+    assert sums == {"generated": 2, "sent": 2}
+    # The same file through the context's request API (the organizer's cookies).
+    fetched = organizer.request.get(f"/organizer/campaigns/{SLUG}/counts.csv")
+    assert fetched.ok and fetched.headers["content-type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(fetched.text()))) == rows
+    # ...and only through them: a stranger gets the sign-in page, not the counts.
+    stranger = citizen.request.get(f"/organizer/campaigns/{SLUG}/counts.csv", max_redirects=0)
+    assert stranger.status == 302 and "/organizer/login" in stranger.headers["location"]
+
+    org.get_by_role("link", name="Preview as a citizen").click()
+    progress = org.get_by_role("progressbar", name="Letters sent toward the goal")
+    expect(progress).to_have_attribute("value", "2")
+    expect(progress).to_have_attribute("max", str(GOAL))
+    expect(org.locator(".progress-wrap")).to_contain_text(f"2 letters sent of a goal of {GOAL}.")
+
+    # The citizen sees the same progress, on the page and in the embed.
+    page.goto(f"{share_url}?ref=newsletter")
+    expect(page.get_by_role("progressbar", name="Letters sent toward the goal")).to_have_attribute(
+        "value", "2"
+    )
+    check_page(page)
+    page.goto(f"/c/{SLUG}/embed")
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.locator("main")).to_contain_text(f"2 letters sent of a goal of {GOAL}.")
+    check_page(page)
+
+    organizer_watch.assert_clean()
+    citizen_watch.assert_clean()
+
+
+# -- framing ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_campaign(site: Site) -> str:
+    """A live campaign made straight in the database (the journey above tests the form)."""
+    slug = "framed-campaign"
+    with site.app.app_context():
+        organizer = Organizer(email="framer@example.org", password_hash="x")
+        db.session.add(organizer)
+        db.session.flush()
+        db.session.add(
+            Campaign(
+                organizer_id=organizer.id,
+                slug=slug,
+                title="Framed campaign",
+                asks=["sanctions"],
+                status="live",
+                goal=100,
+                show_progress=True,
+            )
+        )
+        db.session.commit()
+    return slug
+
+
+def test_only_the_embed_can_be_framed(new_context, site, frame_host, live_campaign):
+    context, watch = new_context()
+    page = context.new_page()
+
+    # The embed, framed by another origin: the form shows and works.
+    host = frame_host.page_with_iframe("embed", f"{site.url}/c/{live_campaign}/embed?ref=partner")
+    page.goto(host)
+    frame = page.frame_locator("#framed")
+    address = frame.get_by_label("Your home address")
+    expect(address).to_be_visible()
+    expect(frame.get_by_role("button", name=re.compile("^Write to my members"))).to_be_visible()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Framed campaign")
+    embedded = page.locator("#framed").element_handle().content_frame()
+    assert embedded is not None and embedded.url.startswith(f"{site.url}/c/{live_campaign}/embed")
+    assert_accessible(embedded)  # axe in the framed document itself
+
+    # Its form opens the results in a new tab, counted under the embed's ref.
+    address.fill(CHEYENNE)
+    with context.expect_page() as opened:
+        frame.get_by_role("button", name=re.compile("^Write to my members")).click()
+    results = opened.value
+    expect(results.get_by_role("heading", level=1)).to_have_text("Your members of Congress")
+    expect(results.locator("main")).to_contain_text("Wyoming, at-large district")
+    results.get_by_label("Your full name").fill(NAME)
+    results.get_by_role("button", name="Write to Representative Harriet M. Hageman").click()
+    expect(results.get_by_role("heading", level=1)).to_have_text(
+        "Your letter to Representative Harriet M. Hageman"
+    )
+    mark_sent(results)
+    assert campaign_counts(site, live_campaign) == {
+        ("generated", "house", "WY", 0, "partner", 1),
+        ("sent", "house", "WY", 0, "partner", 1),
+    }
+    results.close()
+
+    # Any other page refuses to be framed: the frame never shows the app.
+    blocked_url = f"{site.url}/c/{live_campaign}"
+    host = frame_host.page_with_iframe("page", blocked_url)
+    with page.expect_response(blocked_url) as answered:
+        page.goto(host)
+    response = answered.value
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+    frame = page.frame_locator("#framed")
+    page.wait_for_timeout(300)  # let a (wrongly) allowed document render
+    expect(frame.get_by_role("heading", name="Framed campaign")).to_have_count(0)
+    expect(frame.get_by_label("Your home address")).to_have_count(0)
+    framed = page.locator("#framed").element_handle().content_frame()
+    assert framed is not None and not framed.url.startswith(site.url), framed.url
+    print("BLOCKED URL", framed.url, watch.console_errors)
+
+    watch_errors = [m for m in watch.console_errors if "frame-ancestors" in m]
+    assert watch_errors, watch.console_errors
+    # The refusal is the only CSP message: the embed itself ran cleanly.
+    watch.console_errors[:] = [m for m in watch.console_errors if "frame-ancestors" not in m]
+    watch.without_csp[:] = [u for u in watch.without_csp if not u.startswith("http://localhost")]
+    watch.assert_clean()
