@@ -81,5 +81,6 @@ def test_downgrading_the_campaign_migration_keeps_every_total(migrated):
             )
         downgrade(revision="e9ef0e3ea4ad")
         total = db.session.execute(sa.text("SELECT action, count FROM action_count")).all()
+        db.session.remove()  # end the read transaction before the schema changes again
         assert [tuple(row) for row in total] == [("sent", 4)]
         upgrade()
