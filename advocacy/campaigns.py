@@ -18,8 +18,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from .directory import STATES, Member
-from .models import Campaign, Organizer
+from .directory import STATES, Member, Office
+from .models import Campaign, Organizer, Target
 
 STATUSES = ("draft", "live", "closed")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -261,3 +261,32 @@ def plain_summary(markdown: str, limit: int = 200) -> str:
     words = html.unescape(re.sub(r"<[^>]+>", "", rendered)).split()
     summary = " ".join(words)
     return summary if len(summary) <= limit else summary[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def target_member(target: Target) -> Member:
+    """A campaign's fixed target in the shape of a member, so letters and scripts serve both."""
+    name = target.name or target.title
+    phone = target.phone or None
+    return Member(
+        bioguide=f"target-{target.id}",
+        name=name,
+        first_name="",
+        last_name=name.split()[-1] if name.split() else name,
+        title=target.title,
+        chamber="office",
+        state="",
+        district=None,
+        party="",
+        phone=phone,
+        contact_form=target.url or None,
+        website=None,
+        washington_address=(),
+        offices=(Office(city=target.title, address="", phone=phone, washington=True),)
+        if phone
+        else (),
+        email=target.email or None,
+    )
+
+
+def targets_of(campaign: Campaign | None) -> list[Member]:
+    return [target_member(t) for t in campaign.targets] if campaign else []

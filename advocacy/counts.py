@@ -91,6 +91,7 @@ def breakdown(session: Session, campaign_id: int, by: str) -> list[tuple[str, di
     """Counts of a campaign grouped by day, state, district or ref: [(key, {action: n})]."""
     if by == "district":
         key = sa.case(
+            (ActionCount.chamber == "office", sa.literal("offices the campaign names")),
             (ActionCount.district < 0, ActionCount.state + sa.literal(" (senate)")),
             else_=ActionCount.state + sa.literal("-") + sa.cast(ActionCount.district, sa.String),
         )

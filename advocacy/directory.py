@@ -66,8 +66,8 @@ class Member:
     name: str
     first_name: str
     last_name: str
-    title: str  # Representative, Senator, Delegate or Resident Commissioner
-    chamber: str  # house or senate
+    title: str  # Representative, Senator, Delegate or Resident Commissioner (or an office's)
+    chamber: str  # house, senate, or office (a campaign's fixed target)
     state: str
     district: int | None  # None for senators; 0 for the only seat of a state or territory
     party: str
@@ -79,9 +79,12 @@ class Member:
     committees: tuple[str, ...] = ()  # names of committees with jurisdiction over the asks
     term_end: date | None = None
     note: str | None = None
+    email: str | None = None  # only a campaign's fixed targets have one
 
     @property
     def salutation(self) -> str:
+        if self.chamber == "office":
+            return self.name
         return f"{self.title} {self.last_name}"
 
     @property
@@ -89,6 +92,8 @@ class Member:
         """A short human label of the seat: "Texas", "TX-37", "Wyoming (at large)"."""
         if self.chamber == "senate":
             return STATES.get(self.state, self.state)
+        if self.chamber == "office":
+            return self.title
         return seat_label(self.state, self.district or 0)
 
     @property

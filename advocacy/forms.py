@@ -8,6 +8,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -212,6 +215,45 @@ class TemplateText:
             raise ValidationError(str(exc)) from None
 
 
+class TargetForm(Form):
+    """An office the organizer names besides the citizen's own members."""
+
+    title = StringField(
+        "Office or title", filters=[text.one_line], validators=[Optional(), Length(max=120)]
+    )
+    name = StringField(
+        "Name (optional)", filters=[text.one_line], validators=[Optional(), Length(max=120)]
+    )
+    phone = StringField(
+        "Phone",
+        filters=[text.one_line],
+        validators=[Optional(), Regexp(r"^[0-9+().\- ]{7,25}$", message="Check the phone number.")],
+    )
+    url = StringField(
+        "Web form",
+        filters=[text.one_line],
+        validators=[
+            Optional(),
+            Length(max=500),
+            Regexp(r"^https?://[^\s/]+\.[^\s]+$", message="Use a full https:// link."),
+        ],
+    )
+    email = StringField(
+        "Email", filters=[text.one_line], validators=[Optional(), Length(max=254), Email()]
+    )
+
+    def validate(self, extra_validators: object = None) -> bool:
+        ok = super().validate(extra_validators)
+        given = any(f.data for f in (self.name, self.phone, self.url, self.email))
+        if given and not self.title.data:
+            self.title.errors = [*self.title.errors, "Name the office or title."]
+            return False
+        if self.title.data and not any(f.data for f in (self.phone, self.url, self.email)):
+            self.title.errors = [*self.title.errors, "Give a phone, a web form or an email."]
+            return False
+        return ok
+
+
 class CampaignForm(FlaskForm):
     title = StringField(
         "Title",
@@ -251,6 +293,7 @@ class CampaignForm(FlaskForm):
         filters=[text.multi_line],
         validators=[Optional(), TemplateText()],
     )
+    targets = FieldList(FormField(TargetForm), min_entries=3, max_entries=3)
     call_script = TextAreaField(
         "Call script (optional: replaces the ask's script)",
         filters=[text.multi_line],

@@ -61,7 +61,8 @@ class Letter:
     def mailto(self) -> str:
         """A mailto: link that opens the letter in the person's mail app (members have no
         public address, so the person picks the recipient or sends a copy to themselves)."""
-        return f"mailto:?subject={quote(self.subject)}&body={quote(self.body)}"
+        to = quote(self.member.email or "", safe="@")
+        return f"mailto:{to}?subject={quote(self.subject)}&body={quote(self.body)}"
 
     @property
     def to(self) -> str:
@@ -162,12 +163,21 @@ class LetterBook:
             "campaign_opening": opening,
             "campaign_closing": closing,
         }
+        office = member.chamber == "office"
         try:
-            module = self.env.get_template(f"{ask.slug}/letter.txt").make_module(context)
+            letter_context = {
+                **context,
+                "layout": "_target_letter.txt" if office else "_letter.txt",
+            }
+            module = self.env.get_template(f"{ask.slug}/letter.txt").make_module(letter_context)
             subject = " ".join(str(module.get_subject()).split())
             body = _tidy(str(module.get_body()))
             call = self.env.get_template(f"{ask.slug}/call.txt").render(
-                {**context, "cite": lambda url: ""}
+                {
+                    **context,
+                    "cite": lambda url: "",
+                    "layout": "_target_call.txt" if office else "_call.txt",
+                }
             )
         except TemplateError as exc:
             raise RuntimeError(f"letters/{ask.slug}: {exc}") from exc

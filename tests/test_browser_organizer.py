@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -102,14 +103,18 @@ class FrameHost:
     port: int
     pages: dict[str, str] = field(default_factory=dict)
 
-    def page_with_iframe(self, name: str, src: str) -> str:
+    def serve(self, name: str, body: str) -> str:
+        """A partner page around `body` (HTML); its URL."""
         self.pages[f"/{name}"] = (
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>Partner site: {name}</title></head><body><h1>Our partner's campaign</h1>"
-            f'<iframe id="framed" src="{src}" title="Campaign form" width="400" height="320">'
-            "</iframe></body></html>"
+            f"{body}</body></html>"
         )
         return f"http://localhost:{self.port}/{name}"
+
+    def frame(self, name: str, src: str) -> str:
+        return self.serve(name, f'<iframe src="{src}" title="Campaign" height="400"></iframe>')
 
 
 @pytest.fixture(scope="module")
@@ -161,12 +166,25 @@ def new_context(browser: Browser, site: Site):
 def sign_up(page: Page) -> None:
     page.goto("/organizer/signup")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an organizer account")
+    assert_fields_styled(page)
     assert_accessible(page)
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your campaigns")
     expect(page.get_by_role("link", name="Create your first campaign")).to_be_visible()
+
+
+def assert_fields_styled(page: Page) -> None:
+    """Every text-like field (password, number and date too) gets the site's full-size style."""
+    small = page.locator(
+        "input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea"
+    ).evaluate_all(
+        "fields => fields.filter(f => f.offsetParent !== null)"
+        ".filter(f => f.getBoundingClientRect().height < 44)"
+        ".map(f => f.outerHTML)"
+    )
+    assert not small, f"fields smaller than a 44px touch target on {page.url}: {small}"
 
 
 def fill_campaign(page: Page, opening: str) -> None:
@@ -205,7 +223,7 @@ def counts_table(page: Page, heading: str) -> list[list[str]]:
     )
 
 
-def total(page: Page, label: str):
+def total(page: Page, label: str) -> Locator:
     return page.locator("dl.totals dt", has_text=label).locator("xpath=following-sibling::dd[1]")
 
 
@@ -219,12 +237,16 @@ def mark_sent(page: Page) -> None:
     assert page.url == url  # counted in the background (JS on)
 
 
-def campaign_counts(site: Site, slug: str) -> set[tuple[str, str, str, int, str, int]]:
+def campaign_counts(
+    site: Site, slug: str, ref: str | None = None
+) -> set[tuple[str, str, str, int, str, int]]:
+    """The campaign's counts (of one ref, if given): (action, chamber, state, district, ref, n)."""
     with site.app.app_context():
         campaign_id = db.session.scalar(sa.select(Campaign.id).where(Campaign.slug == slug))
-        rows = db.session.scalars(
-            sa.select(ActionCount).where(ActionCount.campaign_id == campaign_id)
-        )
+        query = sa.select(ActionCount).where(ActionCount.campaign_id == campaign_id)
+        if ref is not None:
+            query = query.where(ActionCount.ref == ref)
+        rows = db.session.scalars(query)
         return {(r.action, r.chamber, r.state, r.district, r.ref, r.count) for r in rows}
 
 
@@ -242,6 +264,7 @@ def test_organizer_campaign_citizen_and_counts(new_context, site):
     org.get_by_role("link", name="New campaign").click()
     expect(org.get_by_role("heading", level=1)).to_have_text("New campaign")
     expect(org.get_by_role("checkbox", name=DEFAULT_ASK)).to_be_checked()
+    assert_fields_styled(org)
     assert_accessible(org)
 
     # A template error: the form comes back pointing at line 2, with the typing kept.
@@ -409,12 +432,15 @@ def test_organizer_campaign_citizen_and_counts(new_context, site):
 # -- framing ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
+FRAMER = "framer@example.org"
+
+
+@pytest.fixture(scope="module")
 def live_campaign(site: Site) -> str:
     """A live campaign made straight in the database (the journey above tests the form)."""
     slug = "framed-campaign"
     with site.app.app_context():
-        organizer = Organizer(email="framer@example.org", password_hash="x")
+        organizer = Organizer(email=FRAMER, password_hash=generate_password_hash(PASSWORD))
         db.session.add(organizer)
         db.session.flush()
         db.session.add(
@@ -432,26 +458,54 @@ def live_campaign(site: Site) -> str:
     return slug
 
 
+def embed_snippet(context: BrowserContext, slug: str) -> str:
+    """The organizer signs in and copies the embed snippet from the campaign's dashboard."""
+    page = context.new_page()
+    page.goto(f"/organizer/campaigns/{slug}")  # -> the sign-in page, then back here
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    assert_accessible(page)
+    page.get_by_label("Email").fill(FRAMER)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Framed campaign")
+    snippet = page.locator("pre.snippet").inner_text()
+    page.close()
+    return snippet
+
+
 def test_only_the_embed_can_be_framed(new_context, site, frame_host, live_campaign):
+    organizer, _ = new_context()
+    snippet = embed_snippet(organizer, live_campaign)
+    assert snippet.startswith(f'<iframe src="{site.url}/c/{live_campaign}/embed?ref=embed"')
+
+    # The snippet, pasted as is into a page of another site (another origin): the whole form
+    # shows, in a wide column and on a phone, without scrolling inside the frame.
     context, watch = new_context()
     page = context.new_page()
-
-    # The embed, framed by another origin: the form shows and works.
-    host = frame_host.page_with_iframe("embed", f"{site.url}/c/{live_campaign}/embed?ref=partner")
-    page.goto(host)
-    frame = page.frame_locator("#framed")
-    address = frame.get_by_label("Your home address")
-    expect(address).to_be_visible()
-    expect(frame.get_by_role("button", name=re.compile("^Write to my members"))).to_be_visible()
-    expect(frame.get_by_role("heading", level=1)).to_have_text("Framed campaign")
-    embedded = page.locator("#framed").element_handle().content_frame()
-    assert embedded is not None and embedded.url.startswith(f"{site.url}/c/{live_campaign}/embed")
+    partner = frame_host.serve("embed", snippet)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(partner)
+        frame = page.frame_locator("iframe")
+        expect(frame.get_by_role("heading", level=1)).to_have_text("Framed campaign")
+        address = frame.get_by_label("Your home address")
+        expect(address).to_be_visible()
+        button = frame.get_by_role("button", name=re.compile("^Write to my members"))
+        expect(button).to_be_visible()
+        expect(frame.locator("progress")).to_have_attribute("value", "0")
+        embedded = page.locator("iframe").element_handle().content_frame()
+        assert embedded is not None and embedded.url.startswith(site.url), embedded.url
+        fits = embedded.evaluate(
+            "() => [document.body.getBoundingClientRect().bottom <= innerHeight,"
+            " document.documentElement.scrollWidth <= innerWidth]"
+        )
+        assert fits == [True, True], f"the embed scrolls inside its frame at {width}px"
     assert_accessible(embedded)  # axe in the framed document itself
 
     # Its form opens the results in a new tab, counted under the embed's ref.
     address.fill(CHEYENNE)
     with context.expect_page() as opened:
-        frame.get_by_role("button", name=re.compile("^Write to my members")).click()
+        button.click()
     results = opened.value
     expect(results.get_by_role("heading", level=1)).to_have_text("Your members of Congress")
     expect(results.locator("main")).to_contain_text("Wyoming, at-large district")
@@ -460,31 +514,68 @@ def test_only_the_embed_can_be_framed(new_context, site, frame_host, live_campai
     expect(results.get_by_role("heading", level=1)).to_have_text(
         "Your letter to Representative Harriet M. Hageman"
     )
-    mark_sent(results)
-    assert campaign_counts(site, live_campaign) == {
-        ("generated", "house", "WY", 0, "partner", 1),
-        ("sent", "house", "WY", 0, "partner", 1),
+    mark_sent(results)  # CSRF on: the new tab has its own session
+    assert campaign_counts(site, live_campaign, ref="embed") == {
+        ("generated", "house", "WY", 0, "embed", 1),
+        ("sent", "house", "WY", 0, "embed", 1),
     }
     results.close()
 
     # Any other page refuses to be framed: the frame never shows the app.
     blocked_url = f"{site.url}/c/{live_campaign}"
-    host = frame_host.page_with_iframe("page", blocked_url)
     with page.expect_response(blocked_url) as answered:
-        page.goto(host)
-    frame = page.frame_locator("#framed")
-    page.wait_for_timeout(300)  # time for a (wrongly) allowed document to render
+        page.goto(frame_host.frame("page", blocked_url))  # waits for the frame's load, too
+    frame = page.frame_locator("iframe")
     expect(frame.get_by_role("heading", name="Framed campaign")).to_have_count(0)
     expect(frame.get_by_label("Your home address")).to_have_count(0)
-    framed = page.locator("#framed").element_handle().content_frame()
+    framed = page.locator("iframe").element_handle().content_frame()
     assert framed is not None and not framed.url.startswith(site.url), framed.url
     headers = answered.value.headers
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
+    refusals = [m for m in watch.console_errors if "frame-ancestors 'none'" in m]
+    assert refusals, watch.console_errors
 
-    watch_errors = [m for m in watch.console_errors if "frame-ancestors" in m]
-    assert watch_errors, watch.console_errors
-    # The refusal is the only CSP message: the embed itself ran cleanly.
-    watch.console_errors[:] = [m for m in watch.console_errors if "frame-ancestors" not in m]
+    # Nothing else went wrong: the refusal is the only CSP message, and only our pages have CSPs.
+    watch.console_errors[:] = [m for m in watch.console_errors if m not in refusals]
     watch.without_csp[:] = [u for u in watch.without_csp if not u.startswith("http://localhost")]
+    watch.assert_clean()
+
+
+# -- the campaign and its source stay with the citizen ----------------------------------------
+
+
+def test_every_way_back_keeps_the_campaign_and_its_source(new_context, site, live_campaign):
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    start = f"/c/{live_campaign}?ref=flyer-3"
+    page.goto(start)
+
+    # The manual path: state, district list (and back), then the at-large seat.
+    page.get_by_label("State or territory").select_option(label="Wyoming")
+    page.get_by_role("button", name="Show districts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose your district in Wyoming")
+    back = page.get_by_role("link", name="Back: find your members by address instead")
+    expect(back).to_have_attribute("href", start)
+    page.get_by_role("link", name=re.compile(r"^Wyoming \(at large\):")).click()
+    expect(page.locator("main")).to_contain_text("Wyoming, at-large district")
+    expect(page.get_by_role("link", name="Start again with another address")).to_have_attribute(
+        "href", start
+    )
+    page.get_by_label("Your full name").fill(NAME)
+    page.get_by_label("City or town").fill("Cheyenne")
+    page.get_by_label("ZIP code").fill("82001")
+    page.get_by_role("button", name="Write to Senator John Barrasso").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your letter to Senator John Barrasso"
+    )
+    expect(page.get_by_role("link", name="Start again", exact=True)).to_have_attribute(
+        "href", start
+    )
+    see_all = page.get_by_role("link", name="See all your members")
+    expect(see_all).to_have_attribute("href", re.compile(rf"c={live_campaign}&ref=flyer-3$"))
+    check_page(page)
+    assert campaign_counts(site, live_campaign, ref="flyer-3") == {
+        ("generated", "senate", "WY", -1, "flyer-3", 1)
+    }
     watch.assert_clean()

@@ -519,3 +519,108 @@ def test_no_citizen_data_is_stored_after_a_campaign_journey(organizers, app):
     assert "org@b.org" in dump  # the organizer's own account
     for secret in ("24th", "Zabel", "zabel@", "private words", "Yesayan"):
         assert secret not in dump
+
+
+USAID = {
+    "targets-0-title": "Administrator, USAID",
+    "targets-0-phone": "202-712-0000",
+    "targets-0-url": "https://www.usaid.gov/contact-us",
+    "targets-0-email": "press@example.gov",
+}
+
+
+def test_fixed_targets_get_a_letter_and_a_script(organizers, app):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, **USAID, asks=["humanitarian-aid"])
+    citizen = organizers.client()
+    results = citizen.post("/lookup", data={"zip": "82001", "c": slug})
+    page = text(results)
+    assert "Administrator, USAID" in page and "202-712-0000" in page
+    target_id = re.search(r'value="(target-\d+)"', results.get_data(as_text=True)).group(1)
+    form = {
+        "ask": "humanitarian-aid",
+        "name": "Ana Petrosyan",
+        "city": "Cheyenne",
+        "zip": "82001",
+        "state": "WY",
+        "district": "0",
+        "c": slug,
+        "member": target_id,
+    }
+    letter = citizen.post("/letter", data=form)
+    assert letter.status_code == 200
+    html_page = letter.get_data(as_text=True)
+    body = html.unescape(re.search(r'name="body"[^>]*>(.*?)</textarea>', html_page, re.S).group(1))
+    assert body.lstrip().startswith("Dear Administrator, USAID,")
+    assert "I am writing from Cheyenne, WY" in body
+    assert "I urge you to increase humanitarian aid to Armenia" in body
+    assert "your constituent" not in body and "As a member of the" not in body
+    assert 'href="mailto:press@example.gov?subject=' in html_page
+    assert 'href="tel:+12027120000"' in html_page
+    assert "calling from Cheyenne, WY" in text(letter)
+    citizen.post("/letter", data={**form, "shown": target_id, "body": "x", "action": "sent"})
+    assert "offices the campaign names 1 1 0" in text(owner.get(f"/organizer/campaigns/{slug}"))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"targets-0-phone": "202-712-0000"}, "Name the office or title"),
+        ({"targets-0-title": "USAID"}, "Give a phone, a web form or an email"),
+        (
+            {"targets-0-title": "USAID", "targets-0-url": "javascript:alert(1)"},
+            "full https:// link",
+        ),
+        ({"targets-0-title": "USAID", "targets-0-phone": "call me"}, "Check the phone number"),
+    ],
+)
+def test_target_validation(organizers, fields, message):
+    owner = organizers.client("a@b.org")
+    data = {"title": "T", "asks": ["sanctions"], "status": "live", **fields}
+    response = owner.post("/organizer/campaigns/new", data=data)
+    assert response.status_code == 422 and message in text(response)
+
+
+def test_targets_can_be_edited_and_removed(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, **USAID)
+    edit_page = owner.get(f"/organizer/campaigns/{slug}/edit").get_data(as_text=True)
+    assert 'value="Administrator, USAID"' in edit_page
+    owner.post(
+        f"/organizer/campaigns/{slug}/edit",
+        data={"title": "T", "asks": ["sanctions"], "status": "live"},
+    )
+    assert "Administrator, USAID" not in text(
+        organizers.client().post("/lookup", data={"zip": "82001", "c": slug})
+    )
+
+
+def test_the_organizers_own_preview_is_never_counted(organizers, app):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, status="draft")
+    form = {
+        "ask": "sanctions",
+        "name": "Ana",
+        "city": "Cheyenne",
+        "zip": "82001",
+        "state": "WY",
+        "district": "0",
+        "c": slug,
+        "member": "B001261",
+    }
+    page = owner.post("/letter", data=form)
+    assert "not counted" in text(page)
+    owner.post("/letter", data={**form, "shown": "B001261", "body": "x", "action": "sent"})
+    owner.post(
+        f"/count?c={slug}", json={"action": "called", "ask": "sanctions", "member": "B001261"}
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ActionCount)) == 0
+
+
+def test_a_campaign_past_its_end_date_says_it_has_ended(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, ends_on="2026-11-01")
+    assert "This campaign has ended" in text(organizers.client().get(f"/c/{slug}"))
+    later = organizers.campaign(owner, title="Later", ends_on="2026-12-31")
+    assert "This campaign has ended" not in text(organizers.client().get(f"/c/{later}"))

@@ -46,6 +46,11 @@ def _campaign() -> Campaign | None:
     return found
 
 
+def _previewing(found: Campaign | None) -> bool:
+    """The campaign's own organizer trying it out: nothing they do is counted."""
+    return bool(found and current_user.is_authenticated and found.organizer_id == current_user.id)
+
+
 def _ref() -> str:
     """Where the visitor came from (?ref=newsletter), for the campaign's counts."""
     ref = (request.values.get("ref") or "").strip().lower()
@@ -97,6 +102,8 @@ def _campaign_page(found: Campaign | None) -> dict:
     if found is None:
         return {}
     return {
+        "ended": found.status == "closed"
+        or (found.ends_on is not None and found.ends_on < services.today()),
         "description": campaigns.render_description(found.description),
         "summary": campaigns.plain_summary(found.description)
         or "Write to your members of Congress about Artsakh.",
@@ -124,6 +131,7 @@ def _results(rep: Representation, status: int = 200, form: LetterForm | None = N
             rep=rep,
             asks=_asks(_campaign()),
             form=letter_form,
+            targets=campaigns.targets_of(_campaign()),
             address_form=AddressForm(formdata=None),
             stale=rep.directory.is_stale(services.today()),
         ),
@@ -255,8 +263,13 @@ def _rep_for(form: LetterForm) -> Representation:
     return services.lookup().by_district(form.state.data, form.district.data)
 
 
+def _recipients(rep: Representation) -> list[Member]:
+    """The person's members, then the offices the campaign names."""
+    return [*rep.members, *campaigns.targets_of(_campaign())]
+
+
 def _member_in(rep: Representation, bioguide: str | None) -> Member | None:
-    return next((m for m in rep.members if m.bioguide == bioguide), None)
+    return next((m for m in _recipients(rep) if m.bioguide == bioguide), None)
 
 
 def _constituent(form: LetterForm, state: str) -> Constituent:
@@ -277,7 +290,7 @@ def _letter_page(
     """The letter page: the person's edits if they made any, else a fresh letter."""
     ask = services.letters().ask(form.ask.data)
     found = _campaign()
-    person = _constituent(form, member.state)
+    person = _constituent(form, form.state.data)
     texts = campaigns.texts_for(found, member, person.first_name, person.city)
     drafted = services.letters().render(
         ask,
@@ -306,6 +319,7 @@ def _letter_page(
             member=member,
             ask=ask,
             letter=drafted,
+            recipients=_recipients(rep),
             **extra,
         ),
         status,
@@ -341,11 +355,15 @@ def letter():
     counted = request.form.getlist("counted") if editing else []
     action = request.form.get("action")
     count_failed = False
-    where = {"campaign_id": found.id if (found := _campaign()) else 0, "ref": _ref()}
-    if valid and not editing:
+    found = _campaign()
+    where = {"campaign_id": found.id if found else 0, "ref": _ref()}
+    preview = _previewing(found)
+    if valid and not editing and not preview:
         with contextlib.suppress(counts.CountFailed):
             counts.record(db.session, "generated", form.ask.data, member, services.today(), **where)
-    if valid and action in counts.ACTIONS and action not in counted:
+    if valid and action in counts.ACTIONS and action not in counted and preview:
+        counted.append(action)  # shown as done, never counted
+    elif valid and action in counts.ACTIONS and action not in counted:
         try:
             counts.record(db.session, action, form.ask.data, member, services.today(), **where)
             counted.append(action)
@@ -359,6 +377,7 @@ def letter():
         counted=counted,
         just_counted=action if action in counted else None,
         count_failed=count_failed,
+        preview=preview,
     )
 
 
@@ -400,6 +419,8 @@ def count():
     if action not in counts.ACTIONS or member is None:
         return json_error(400, "bad_request", "Unknown action or member.")
     found = _campaign()
+    if _previewing(found):
+        return jsonify(counted=action, preview=True)
     try:
         counts.record(
             db.session, action, ask.slug, member, services.today(),

@@ -24,7 +24,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import campaigns, counts, limits, services
 from ..extensions import db, login_manager
 from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
-from ..models import Campaign, Organizer
+from ..models import Campaign, Organizer, Target
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 # A hash to check against when the email is unknown, so both cases take the same time.
@@ -133,8 +133,14 @@ def _save(form: CampaignForm, campaign: Campaign) -> bool:
     if slug in campaigns.RESERVED_SLUGS or campaigns.slug_taken(db.session, slug, campaign.id):
         form.slug.errors.append("That link name is taken: choose another.")
         return False
+    entries = [t.data for t in form.targets if t.data["title"]]
+    del form.targets  # populate_obj can't build Target rows; done just below
     form.populate_obj(campaign)
     campaign.slug = slug
+    campaign.targets = [
+        Target(position=i, **{k: v or "" for k, v in entry.items()})
+        for i, entry in enumerate(entries)
+    ]
     campaign.asks = [a for a in form.asks.data if a in {c for c, _ in form.asks.choices}]
     db.session.add(campaign)
     db.session.commit()
