@@ -84,19 +84,22 @@ def total(
     return int(session.scalar(query) or 0)
 
 
-BREAKDOWNS = {"day": ActionCount.day, "state": ActionCount.state, "ref": ActionCount.ref}
+BREAKDOWNS = {"day": ActionCount.day, "ref": ActionCount.ref}
 
 
 def breakdown(session: Session, campaign_id: int, by: str) -> list[tuple[str, dict[str, int]]]:
     """Counts of a campaign grouped by day, state, district or ref: [(key, {action: n})]."""
-    if by == "district":
+    office = (ActionCount.chamber == "office", sa.literal("offices the campaign names"))
+    if by == "state":
+        key = sa.case(office, else_=ActionCount.state)
+    elif by == "district":
         key = sa.case(
-            (ActionCount.chamber == "office", sa.literal("offices the campaign names")),
+            office,
             (ActionCount.district < 0, ActionCount.state + sa.literal(" (senate)")),
             else_=ActionCount.state + sa.literal("-") + sa.cast(ActionCount.district, sa.String),
         )
     else:
-        key = BREAKDOWNS[by]
+        key = BREAKDOWNS[by]  # day or ref
     rows = session.execute(
         sa.select(key.label("key"), ActionCount.action, sa.func.sum(ActionCount.count))
         .where(ActionCount.campaign_id == campaign_id)

@@ -579,3 +579,49 @@ def test_every_way_back_keeps_the_campaign_and_its_source(new_context, site, liv
         ("generated", "senate", "WY", -1, "flyer-3", 1)
     }
     watch.assert_clean()
+
+
+def test_a_fixed_target_gets_its_own_letter(new_context, site):
+    """An organizer names an executive-branch office; a citizen writes to it after their members."""
+    organizer, _ = new_context()
+    org = organizer.new_page()
+    org.goto("/organizer/signup")
+    org.get_by_label("Email").fill("targets@example.org")
+    org.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
+    org.get_by_role("button", name="Create account").click()
+    org.get_by_role("link", name="New campaign").click()
+    org.get_by_label("Title", exact=True).fill("Aid for refugees")
+    org.get_by_role("checkbox", name=DEFAULT_ASK).uncheck()
+    org.get_by_role("checkbox", name="Aid for Artsakh's refugees").check()
+    org.get_by_label("Status").select_option("live")
+    office = org.get_by_role("group", name="Office 1")
+    office.get_by_label("Office or title").fill("Administrator, USAID")
+    office.get_by_label("Phone").fill("202-712-0000")
+    office.get_by_label("Web form").fill("https://www.usaid.gov/contact-us")
+    assert_accessible(org)
+    org.get_by_role("button", name="Save").click()
+    expect(org.get_by_role("heading", level=1)).to_have_text("Aid for refugees")
+    share_url = org.locator("code.share").inner_text()
+
+    citizen, _ = new_context(**PHONE)
+    page = citizen.new_page()
+    page.goto(f"{share_url}?ref=flyer")
+    find_members(page, CHEYENNE)
+    expect(page.get_by_role("heading", name="Also contact")).to_be_visible()
+    expect(page.get_by_role("link", name="202-712-0000")).to_have_attribute(
+        "href", "tel:+12027120000"
+    )
+    page.get_by_label("Your full name").fill(NAME)
+    check_page(page)
+    page.get_by_role("button", name="Write to Administrator, USAID").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your letter to Administrator, USAID")
+    body = page.locator("#body").input_value()
+    assert body.startswith("Dear Administrator, USAID,\n\nI am writing from Cheyenne, WY")
+    assert "I urge you to increase humanitarian aid to Armenia" in body
+    expect(page.get_by_role("link", name="Call 202-712-0000")).to_be_visible()
+    check_page(page)
+    mark_sent(page)
+
+    org.reload()
+    assert counts_table(org, "By district") == [["offices the campaign names", "1", "1", "0"]]
+    assert counts_table(org, "By source (ref)") == [["flyer", "1", "1", "0"]]

@@ -7,8 +7,10 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from advocacy import PROJECT_ROOT
+from advocacy.campaigns import target_member
 from advocacy.directory import DirectoryStore
 from advocacy.letters import AskNotFound, Constituent, LetterBook
+from advocacy.models import Target
 from tests.fakes import SHARED
 
 SEED = (SHARED / "seed" / "artsakh-genocide.md").read_text()
@@ -33,6 +35,9 @@ KINDS = {
     "no-official-full-name-no-phone": "G000607",  # Gallagher
 }
 PERSON = Constituent(name="Ana Petrosyan", city="Austin", zip="78701", email="ana@example.org")
+OFFICE = target_member(
+    Target(id=7, title="Administrator, USAID", name="", phone="202-712-0000", url="", email="")
+)
 
 
 def test_the_library_has_the_five_asks_of_the_issue():
@@ -141,3 +146,18 @@ def test_mailto_carries_subject_and_body(directory):
 def test_unknown_ask(slug):
     with pytest.raises(AskNotFound):
         BOOK.ask(slug)
+
+
+@pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
+def test_every_ask_renders_for_an_office_a_campaign_names(ask):
+    person = Constituent(name="Ana Petrosyan", city="Austin", zip="78701", state="TX")
+    letter = BOOK.render(ask, OFFICE, person)
+    assert letter.body.startswith("Dear Administrator, USAID,\n\nI am writing from Austin, TX")
+    assert "constituent" not in letter.body and "As a member of the" not in letter.body
+    assert "I urge you to" in letter.body and "\nSources:\n[1] https://" in letter.body
+    prose = letter.body.split("\nSources:\n")[0] + letter.call_script
+    for number in re.findall(r"\$?\d[\d,.]*\d(?: million)?", prose):
+        assert number.rstrip(".,") in SEED or number.rstrip(".,") == "78701"
+    assert letter.call_script.startswith("Hello, my name is Ana, and I'm calling from Austin, TX.")
+    assert "Administrator, USAID" in letter.call_script
+    assert len(letter.call_script.split()) < 120

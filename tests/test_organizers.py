@@ -559,7 +559,13 @@ def test_fixed_targets_get_a_letter_and_a_script(organizers, app):
     assert 'href="tel:+12027120000"' in html_page
     assert "calling from Cheyenne, WY" in text(letter)
     citizen.post("/letter", data={**form, "shown": target_id, "body": "x", "action": "sent"})
-    assert "offices the campaign names 1 1 0" in text(owner.get(f"/organizer/campaigns/{slug}"))
+    called = citizen.post(
+        f"/count?c={slug}",
+        json={"action": "called", "ask": "humanitarian-aid", "member": target_id},
+    )
+    assert called.status_code == 200
+    dashboard = text(owner.get(f"/organizer/campaigns/{slug}"))
+    assert dashboard.count("offices the campaign names 1 1 1") == 2  # by state and by district
 
 
 @pytest.mark.parametrize(

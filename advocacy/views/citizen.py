@@ -415,10 +415,13 @@ def count():
         ask = services.letters().ask(ask_slug)
     except AskNotFound:
         return json_error(400, "bad_request", "Unknown ask.")
-    member = services.lookup().directory().member(bioguide) if isinstance(bioguide, str) else None
+    found = _campaign()
+    member = None
+    if isinstance(bioguide, str):
+        targets = {t.bioguide: t for t in campaigns.targets_of(found)}
+        member = targets.get(bioguide) or services.lookup().directory().member(bioguide)
     if action not in counts.ACTIONS or member is None:
         return json_error(400, "bad_request", "Unknown action or member.")
-    found = _campaign()
     if _previewing(found):
         return jsonify(counted=action, preview=True)
     try:
