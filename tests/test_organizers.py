@@ -139,7 +139,21 @@ ORGANIZER_ROUTES = [
     ("get", "/organizer/campaigns/{slug}"),
     ("get", "/organizer/campaigns/{slug}/edit"),
     ("post", "/organizer/campaigns/{slug}/edit"),
+    ("get", "/organizer/campaigns/{slug}/qr.svg"),
+    ("get", "/organizer/campaigns/{slug}/qr.png"),
+    ("get", "/organizer/campaigns/{slug}/flyer"),
+    ("get", "/organizer/campaigns/{slug}/counts.csv"),
 ]
+
+
+def test_the_matrix_covers_every_organizer_route(app):
+    campaign_rules = {
+        r.rule.replace("<slug>", "{slug}").replace("<kind>", "svg")
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/organizer/campaigns/<slug>")
+    }
+    covered = {route for _, route in ORGANIZER_ROUTES}
+    assert campaign_rules <= covered | {"/organizer/campaigns/{slug}/qr.svg"}
 
 
 @pytest.mark.parametrize(("method", "route"), ORGANIZER_ROUTES)
