@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from .directory import STATES, Member, Office
 from .models import Campaign, Organizer, Target
 
+log = logging.getLogger(__name__)
 STATUSES = ("draft", "live", "closed")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REF = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
@@ -46,6 +48,10 @@ _SAMPLE = {
         "state_name": "Texas",
     },
     "constituent": {"first_name": "Ana", "city": "Austin"},
+}
+_LONGEST = {
+    "member": {key: "W" * 60 for key in _SAMPLE["member"]},
+    "constituent": {"first_name": "W" * 100, "city": "W" * 60},
 }
 
 
@@ -96,22 +102,58 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-# An organizer's text may print variables and choose with {% if %}: no loops, no
-# assignments, no macros, no includes. Nothing that can loop can take the CPU.
-_FORBIDDEN = (
-    nodes.For, nodes.Macro, nodes.CallBlock, nodes.Assign, nodes.AssignBlock, nodes.Include,
-    nodes.Import, nodes.FromImport, nodes.Extends, nodes.Block, nodes.FilterBlock, nodes.With,
-    nodes.Call, nodes.Scope, nodes.ScopedEvalContextModifier,
+# An organizer's text may print the documented variables, compare them with == and !=, and
+# choose with {% if %}: nothing else. No arithmetic, no subscripts, no calls, no loops: so a
+# text that passes the check can neither fail on real data nor take the memory or the CPU.
+_ATTRIBUTES = {
+    "member": {"title", "name", "last_name", "salutation", "state_name"},
+    "constituent": {"first_name", "city"},
+}
+_FILTERS = {"upper", "lower", "title", "capitalize", "trim"}
+_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Getattr, nodes.Const,
+    nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Filter, nodes.CondExpr,
 )  # fmt: skip
+_MAX_DEPTH = 6
+
+
+def _problem(node: nodes.Node, message: str) -> TemplateProblem:
+    return TemplateProblem(f"Line {node.lineno}: {message}")
+
+
+def _check_node(node: nodes.Node, depth: int) -> None:
+    if isinstance(node, nodes.Name):
+        raise _problem(node, f"unknown variable '{node.name}'; use one of the list above.")
+    if not isinstance(node, _NODES):
+        raise _problem(
+            node, "only {{ variables }}, comparisons and {% if %} are allowed in these texts."
+        )
+    if isinstance(node, nodes.Getattr):
+        base = node.node
+        if not isinstance(base, nodes.Name) or node.attr not in _ATTRIBUTES.get(base.name, ()):
+            shown = f"{base.name}.{node.attr}" if isinstance(base, nodes.Name) else node.attr
+            raise _problem(node, f"unknown variable '{shown}'; use one of the list above.")
+        return  # its Name child is the known object
+    if isinstance(node, nodes.Const) and not (
+        isinstance(node.value, (str, int, bool)) and len(str(node.value)) <= 200
+    ):
+        raise _problem(node, "use short texts or numbers only.")
+    if isinstance(node, nodes.Operand) and node.op not in ("eq", "ne"):
+        raise _problem(node, "compare with == or != only.")
+    if isinstance(node, nodes.Filter) and (
+        node.name not in _FILTERS or node.args or node.kwargs or node.dyn_args or node.dyn_kwargs
+    ):
+        raise _problem(node, f"the filter '{node.name}' is not available here.")
+    if isinstance(node, nodes.If):
+        depth += 1
+        if depth > _MAX_DEPTH:
+            raise _problem(node, f"nest {{% if %}} at most {_MAX_DEPTH} deep.")
+    for child in node.iter_child_nodes():
+        _check_node(child, depth)
 
 
 def _check_shape(source: str) -> None:
-    for node in _ENV.parse(source).find_all(_FORBIDDEN):
-        tag = node.__class__.__name__.lower()
-        raise TemplateProblem(
-            f"Line {node.lineno}: only {{{{ variables }}}} and {{% if %}} are allowed here, "
-            f"not {tag}."
-        )
+    _check_node(_ENV.parse(source), 0)
 
 
 def render_text(source: str, context: dict[str, Any]) -> str:
@@ -132,7 +174,14 @@ def render_text(source: str, context: dict[str, Any]) -> str:
         line = _template_line(exc)
         message = str(exc).replace("'dict object'", "the variable")
         raise TemplateProblem(f"Line {line or 1}: {message}") from None
-    except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
+    except (
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        RecursionError,
+        SyntaxError,
+        MemoryError,
+    ) as exc:
         line = _template_line(exc)
         raise TemplateProblem(f"Line {line or 1}: {exc.__class__.__name__}") from None
     if len(result) > TEXT_LIMIT:
@@ -145,6 +194,7 @@ def check_text(source: str) -> None:
     if len(source) > TEXT_LIMIT:
         raise TemplateProblem(f"Keep this under {TEXT_LIMIT} characters.")
     render_text(source, _SAMPLE)
+    render_text(source, _LONGEST)  # still within the limit with the longest real values
 
 
 def text_context(member: Member, first_name: str, city: str) -> dict[str, Any]:
@@ -229,10 +279,18 @@ def texts_for(campaign: Campaign | None, member: Member, first_name: str, city: 
     if campaign is None:
         return Texts()
     context = text_context(member, first_name, city)
+
+    def render(source: str) -> str:
+        try:
+            return render_text(source, context)
+        except TemplateProblem as exc:  # checked when saved; never break a citizen's letter
+            log.warning("Campaign %s text failed to render: %s", campaign.slug, exc)
+            return ""
+
     return Texts(
-        opening=render_text(campaign.opening, context),
-        closing=render_text(campaign.closing, context),
-        call_script=" ".join(render_text(campaign.call_script, context).split()),
+        opening=render(campaign.opening),
+        closing=render(campaign.closing),
+        call_script=" ".join(render(campaign.call_script).split()),
     )
 
 

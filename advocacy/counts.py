@@ -121,3 +121,15 @@ def rows_for_export(session: Session, campaign_id: int) -> list[ActionCount]:
             .order_by(ActionCount.day, ActionCount.state, ActionCount.district, ActionCount.action)
         )
     )
+
+
+MAX_REFS = 50
+
+
+def refs(session: Session, campaign_id: int) -> set[str]:
+    """The sources a campaign has counted so far."""
+    return set(
+        session.scalars(
+            sa.select(ActionCount.ref).where(ActionCount.campaign_id == campaign_id).distinct()
+        )
+    )

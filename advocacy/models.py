@@ -50,6 +50,10 @@ class Organizer(UserMixin, db.Model):
 
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="organizer")
 
+    def get_id(self) -> str:
+        """The session's id: changes with the password, so a new password ends old sessions."""
+        return f"{self.id}:{self.password_hash[-12:]}"
+
 
 class Campaign(db.Model):
     __tablename__ = "campaign"

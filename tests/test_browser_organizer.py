@@ -273,7 +273,9 @@ def test_organizer_campaign_citizen_and_counts(new_context, site):
     opening = org.get_by_label(OPENING_LABEL)
     error = org.locator(".field.has-error .error")
     expect(error).to_have_count(1)
-    expect(error).to_have_text("Line 2: the variable has no attribute 'nickname'")
+    expect(error).to_have_text(
+        "Line 2: unknown variable 'member.nickname'; use one of the list above."
+    )
     expect(error).to_have_attribute("role", "alert")
     expect(opening).to_have_attribute("aria-invalid", "true")
     expect(opening).to_have_accessible_description(re.compile("^Line 2: "))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -33,6 +33,13 @@ START_AGAIN = "Something was missing from the form: please start again."
 def _campaign() -> Campaign | None:
     """The campaign a page belongs to (/c/<slug>, or the c= field), or None for the plain path.
     A draft is shown only to its own organizer, as a preview."""
+    if "campaign" in g:
+        return g.campaign
+    g.campaign = _find_campaign()
+    return g.campaign
+
+
+def _find_campaign() -> Campaign | None:
     slug = (request.view_args or {}).get("slug") or request.values.get("c")
     if not slug:
         return None
@@ -52,9 +59,23 @@ def _previewing(found: Campaign | None) -> bool:
 
 
 def _ref() -> str:
-    """Where the visitor came from (?ref=newsletter), for the campaign's counts."""
+    """Where the visitor came from (?ref=newsletter), for the campaign's counts. A campaign
+    keeps at most MAX_REFS sources; new ones past that count as "other", so a script
+    can't flood the organizer's table."""
+    if "ref" not in g:
+        g.ref = _find_ref()
+    return g.ref
+
+
+def _find_ref() -> str:
     ref = (request.values.get("ref") or "").strip().lower()
-    return ref if campaigns.REF.match(ref) else ""
+    if not campaigns.REF.match(ref):
+        return ""
+    found = _campaign()
+    if found is not None and ref not in counts.refs(db.session, found.id):
+        if len(counts.refs(db.session, found.id)) >= counts.MAX_REFS:
+            return "other"
+    return ref
 
 
 def _asks(campaign: Campaign | None) -> list[Ask]:
@@ -415,6 +436,8 @@ def count():
         ask = services.letters().ask(ask_slug)
     except AskNotFound:
         return json_error(400, "bad_request", "Unknown ask.")
+    if ask not in _asks(_campaign()):
+        return json_error(400, "bad_request", "This campaign has no such ask.")
     found = _campaign()
     member = None
     if isinstance(bioguide, str):

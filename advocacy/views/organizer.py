@@ -35,8 +35,10 @@ login_manager.login_message = "Please sign in to see that page."
 
 
 @login_manager.user_loader
-def _load(organizer_id: str) -> Organizer | None:
-    return db.session.get(Organizer, int(organizer_id)) if organizer_id.isdigit() else None
+def _load(session_id: str) -> Organizer | None:
+    number, _, stamp = session_id.partition(":")
+    found = db.session.get(Organizer, int(number)) if number.isdigit() else None
+    return found if found is not None and found.get_id() == session_id else None
 
 
 def _safe_next(target: str | None) -> str:
@@ -100,6 +102,7 @@ def password():
         else:
             current_user.password_hash = generate_password_hash(form.new.data)
             db.session.commit()
+            login_user(current_user)  # this session goes on; every other one ends
             flash("Your password is changed.")
             return redirect(url_for("organizer.dashboard"))
     return render_template("organizer/password.html", form=form), 422 if form.errors else 200
@@ -130,6 +133,12 @@ def _campaign_form(campaign: Campaign | None = None) -> CampaignForm:
 def _save(form: CampaignForm, campaign: Campaign) -> bool:
     """Copy the form into the campaign; False (with a form error) if the slug is taken."""
     slug = form.slug.data or campaign.slug or campaigns.unique_slug(db.session, form.title.data)
+    if campaign.slug and slug != campaign.slug and campaign.status != "draft":
+        form.slug.errors.append(
+            "The link can't change once the campaign has been shared: flyers and QR codes "
+            "point to it."
+        )
+        return False
     if slug in campaigns.RESERVED_SLUGS or campaigns.slug_taken(db.session, slug, campaign.id):
         form.slug.errors.append("That link name is taken: choose another.")
         return False
