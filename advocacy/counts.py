@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session
 from .directory import Member
 from .models import ActionCount
 
-ACTIONS = ("sent", "called")  # what a person can report
+# What a person can report: a letter sent, or a call and its outcome ("called" means they
+# talked to a staffer).
+ACTIONS = ("sent", "called", "voicemail", "busy")
+CALLS = ("called", "voicemail", "busy")
 RECORDED = ("generated", *ACTIONS)  # what the app records
 log = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ class ActionCount(db.Model):
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    action: Mapped[str] = mapped_column(sa.String(16))  # generated, sent or called
+    action: Mapped[str] = mapped_column(sa.String(16))  # generated, sent, called, voicemail, busy
     ask: Mapped[str] = mapped_column(sa.String(64))
     chamber: Mapped[str] = mapped_column(sa.String(8))
     state: Mapped[str] = mapped_column(sa.String(2))

@@ -729,3 +729,34 @@ def test_office_phone_links_work_however_the_number_is_typed(typed, link):
     from advocacy.views import tel_uri
 
     assert tel_uri(typed) == link
+
+
+def test_calls_are_counted_by_outcome(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner)
+    citizen = organizers.client()
+    form = {
+        "ask": "sanctions",
+        "name": "Ana",
+        "city": "Cheyenne",
+        "zip": "82001",
+        "state": "WY",
+        "district": "0",
+        "c": slug,
+        "member": "B001261",
+        "shown": "B001261",
+        "body": "x",
+    }
+    page = citizen.post("/letter", data={**form, "action": "voicemail"})
+    assert "voicemails are counted too" in text(page)
+    citizen.post(
+        f"/count?c={slug}", json={"action": "busy", "ask": "sanctions", "member": "L000571"}
+    )
+    citizen.post(
+        f"/count?c={slug}", json={"action": "called", "ask": "sanctions", "member": "H001096"}
+    )
+    dashboard = text(owner.get(f"/organizer/campaigns/{slug}"))
+    assert "Calls made 2" in dashboard
+    assert "Calls: talked to a staffer 1" in dashboard and "Calls: left a voicemail 1" in dashboard
+    assert "Calls: line busy or mailbox full 1" in dashboard
+    assert "WY 0 0 1 1 1" in dashboard  # by state: written, sent, called, voicemail, busy

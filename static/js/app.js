@@ -59,9 +59,12 @@
           var hidden = document.createElement("input");
           hidden.type = "hidden"; hidden.name = "counted"; hidden.value = action;
           form.appendChild(hidden);
-          announce(action === "sent"
-            ? "Thank you for writing. We added one to the anonymous count of letters sent."
-            : "Thank you for calling. We added one to the anonymous count of calls.");
+          announce({
+            sent: "Thank you for writing. We added one to the anonymous count of letters sent.",
+            called: "Thank you for calling. We added one to the anonymous count of calls.",
+            voicemail: "Thank you: voicemails are counted too. We added one to the anonymous count of calls.",
+            busy: "Thanks for trying. Try a district office, or send the letter instead."
+          }[action] || "Thank you.");
         }).catch(function () {
           button.disabled = false;
           announce("We couldn't record that just now. Please try the button again in a moment.");
