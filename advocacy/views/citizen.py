@@ -196,7 +196,10 @@ def embed(slug: str):
 @limits.lookup
 def embed_start(slug: str):
     """The embed's form lands here. A session cookie can't be relied on inside another
-    site's frame, so instead of the session's CSRF token it carries a signed, dated one."""
+    site's frame, so the form carries a signed, dated ticket instead of the session's CSRF
+    token. The ticket proves the form came from this campaign's embed; it is not bound to a
+    browser, which is acceptable because this route only starts a lookup (rate-limited) and
+    changes nothing."""
     found = _campaign()
     try:
         signed = URLSafeTimedSerializer(current_app.secret_key, salt="embed").loads(
