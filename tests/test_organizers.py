@@ -12,6 +12,14 @@ from advocacy.models import ActionCount, Campaign, Organizer
 PASSWORD = "correct horse battery"
 
 
+def wyoming_letter(slug: str, ask: str = "sanctions") -> dict[str, str]:
+    """The letter form of a Wyoming citizen (Ana, Cheyenne) within campaign `slug`."""
+    return {
+        "ask": ask, "name": "Ana", "city": "Cheyenne", "zip": "82001", "state": "WY",
+        "district": "0", "c": slug,
+    }  # fmt: skip
+
+
 class Organizers:
     """Sign-up and sign-in helpers (flaskr's AuthActions)."""
 
@@ -416,13 +424,7 @@ def test_dashboard_breakdowns_and_csv_export(organizers):
     slug = organizers.campaign(owner)
     citizen = organizers.client()
     base = {
-        "ask": "sanctions",
-        "name": "Ana",
-        "city": "Cheyenne",
-        "zip": "82001",
-        "state": "WY",
-        "district": "0",
-        "c": slug,
+        **wyoming_letter(slug, "sanctions"),
     }
     for ref, member in (
         ("newsletter", "B001261"),
@@ -472,13 +474,7 @@ def test_public_progress_bar_and_closed_campaigns(organizers):
     slug = organizers.campaign(owner, goal="100", show_progress="y")
     citizen = organizers.client()
     form = {
-        "ask": "sanctions",
-        "name": "Ana",
-        "city": "Cheyenne",
-        "zip": "82001",
-        "state": "WY",
-        "district": "0",
-        "c": slug,
+        **wyoming_letter(slug, "sanctions"),
         "member": "B001261",
         "shown": "B001261",
         "body": "x",
@@ -628,13 +624,7 @@ def test_the_organizers_own_preview_is_never_counted(organizers, app):
     owner = organizers.client("a@b.org")
     slug = organizers.campaign(owner, status="draft")
     form = {
-        "ask": "sanctions",
-        "name": "Ana",
-        "city": "Cheyenne",
-        "zip": "82001",
-        "state": "WY",
-        "district": "0",
-        "c": slug,
+        **wyoming_letter(slug, "sanctions"),
         "member": "B001261",
     }
     page = owner.post("/letter", data=form)
@@ -704,13 +694,7 @@ def test_text_that_fails_on_real_data_never_breaks_a_letter(organizers, app):
         campaign.opening = "{{ oops }}"  # as if saved before a stricter check
         db.session.commit()
     form = {
-        "ask": "sanctions",
-        "name": "Ana",
-        "city": "Cheyenne",
-        "zip": "82001",
-        "state": "WY",
-        "district": "0",
-        "c": slug,
+        **wyoming_letter(slug, "sanctions"),
         "member": "B001261",
     }
     assert organizers.client().post("/letter", data=form).status_code == 200
@@ -736,13 +720,7 @@ def test_calls_are_counted_by_outcome(organizers):
     slug = organizers.campaign(owner)
     citizen = organizers.client()
     form = {
-        "ask": "sanctions",
-        "name": "Ana",
-        "city": "Cheyenne",
-        "zip": "82001",
-        "state": "WY",
-        "district": "0",
-        "c": slug,
+        **wyoming_letter(slug, "sanctions"),
         "member": "B001261",
         "shown": "B001261",
         "body": "x",
