@@ -299,3 +299,29 @@ class CampaignForm(FlaskForm):
         filters=[text.multi_line],
         validators=[Optional(), TemplateText()],
     )
+
+
+class CallStartForm(FlaskForm):
+    """Who is calling (first name, city, ZIP: what a staffer writes down) and, to find the
+    right House member, the street address when the ZIP code isn't enough."""
+
+    first_name = StringField(
+        "Your first name",
+        filters=[text.one_line],
+        validators=[DataRequired("Enter your first name."), Length(max=NAME_LIMIT)],
+    )
+    city = StringField(
+        "City or town",
+        filters=[text.one_line],
+        validators=[DataRequired("Enter your city or town."), Length(max=CITY_LIMIT)],
+    )
+    zip = StringField(
+        "ZIP code",
+        filters=[text.one_line],
+        validators=[DataRequired("Enter your ZIP code."), ZipCode()],
+    )
+    address = StringField(
+        "Street address (optional; needed when your ZIP code crosses district lines)",
+        filters=[text.one_line],
+        validators=[Optional(), Length(max=MAX_ADDRESS)],
+    )

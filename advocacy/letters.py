@@ -182,3 +182,35 @@ class LetterBook:
         except TemplateError as exc:
             raise RuntimeError(f"letters/{ask.slug}: {exc}") from exc
         return Letter(member, ask, subject, body, call_script or " ".join(call.split()))
+
+
+def combined_call_script(
+    book: LetterBook, asks: list[Ask], member: Member, constituent: Constituent
+) -> str:
+    """One script for several asks: who and where from once, every ask, one reason, no reply
+    needed. With one ask it is that ask's own script."""
+    if len(asks) == 1:
+        return book.render(asks[0], member, constituent).call_script
+    context = {
+        "member": _member_context(member),
+        "constituent": {"first_name": constituent.first_name, "city": constituent.city},
+        "cite": lambda url: "",
+        "layout": "_call_parts.txt",
+    }
+    requests, reasons = [], []
+    for ask in asks:
+        text = book.env.get_template(f"{ask.slug}/call.txt").render(context)
+        request, _, reason = (" ".join(part.split()) for part in text.partition("\x1e"))
+        requests.append(request if not requests else request.replace("I'm calling to", "I also", 1))
+        reasons.append(reason)
+    if member.chamber == "office":
+        intro = (
+            f"Hello, my name is {constituent.first_name}, and I'm calling from "
+            f"{constituent.city}, {constituent.state}."
+        )
+    else:
+        intro = (
+            f"Hello, my name is {constituent.first_name}, and I'm a constituent from "
+            f"{constituent.city}, ZIP code {constituent.zip}."
+        )
+    return " ".join([intro, *requests, reasons[0], "I don't need a reply. Thank you."])

@@ -17,7 +17,7 @@ def tel_uri(phone: str) -> str:
 
 def register_blueprints(app: Flask) -> None:
     from ..directory import HAS_SENATORS, STATES, house_title, seat_label
-    from . import api, citizen, meta, organizer
+    from . import api, calls, citizen, meta, organizer
 
     app.jinja_env.filters["tel"] = tel_uri
     app.jinja_env.globals.update(
@@ -28,3 +28,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(meta.bp)
     app.register_blueprint(organizer.bp)
+    app.register_blueprint(calls.bp)
