@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from .directory import Office
+from .directory import Member, Office
 
 # Washington offices keep Eastern business hours; district and state offices keep their
 # state's. A state split between zones is given the zone most of its people live in.
@@ -68,3 +68,8 @@ def next_opening(office: Office, state: str, now: datetime) -> datetime:
     while day.weekday() >= 5:
         day += timedelta(days=1)
     return day.replace(hour=OPENS.hour, minute=0, second=0, microsecond=0)
+
+
+def zone_for_member(member: Member, state: str) -> str:
+    """The time zone of a member's district offices (their state's)."""
+    return STATE_ZONES.get(member.state or state, EASTERN)

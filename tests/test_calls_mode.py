@@ -98,3 +98,22 @@ def test_call_start_errors_keep_the_typing(app):
     assert split.status_code == 422 and "crosses district lines" in text(split)
     assert caller.get("/c/no-such-campaign/call").status_code == 404
     assert PASSWORD
+
+
+def test_reposting_an_outcome_counts_it_once(app):
+    organizers = Organizers(app)
+    slug = organizers.campaign(organizers.client("a@b.org"))
+    caller = organizers.client()
+    first = caller.post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    )
+    second = caller.post(
+        f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
+    )
+    # The back button, then the same office again: the log already holds it.
+    replay = [(k, "0" if k == "index" else v) for k, v in hidden(second)] + [
+        ("outcome", "voicemail")
+    ]
+    caller.post(f"/c/{slug}/call/next", data=MultiDict(replay))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.sum(ActionCount.count))) == 1

@@ -151,6 +151,7 @@ ORGANIZER_ROUTES = [
     ("get", "/organizer/campaigns/{slug}/qr.png"),
     ("get", "/organizer/campaigns/{slug}/flyer"),
     ("get", "/organizer/campaigns/{slug}/counts.csv"),
+    ("get", "/organizer/campaigns/{slug}/callsheet"),
 ]
 
 
@@ -738,3 +739,24 @@ def test_calls_are_counted_by_outcome(organizers):
     assert "Calls: talked to a staffer 1" in dashboard and "Calls: left a voicemail 1" in dashboard
     assert "Calls: line busy or mailbox full 1" in dashboard
     assert "WY 0 0 1 1 1" in dashboard  # by state: written, sent, called, voicemail, busy
+
+
+def test_call_sheets_for_a_phone_bank(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, asks=["sanctions", "prisoners"], **USAID)
+    assert "Show call sheets" in text(owner.get(f"/organizer/campaigns/{slug}/callsheet"))
+    page = owner.get(f"/organizer/campaigns/{slug}/callsheet?state=wy")
+    sheet = text(page)
+    for office in (
+        "Senator John Barrasso",
+        "Senator Cynthia M. Lummis",
+        "Representative Harriet M. Hageman",
+        "Administrator, USAID",
+    ):
+        assert office in sheet
+    assert (
+        "Hello, my name is [name], and I'm a constituent from [your city], ZIP code [ZIP]." in sheet
+    )
+    assert "I also ask Senator Barrasso to press the Administration" in sheet
+    assert "202-224-6441" in sheet and "9 a.m.–5 p.m. Eastern" in sheet and "(Denver time)" in sheet
+    assert page.get_data(as_text=True).count('<table class="tally">') == 4

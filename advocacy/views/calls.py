@@ -132,7 +132,8 @@ def next_office(slug: str):
         abort(400)
     log = [e for e in request.form.getlist("log") if e.count(":") == 1][: len(offices)]
     member = offices[index]
-    if outcome != "skip" and not _previewing(found):
+    already = any(e.startswith(member.bioguide + ":") for e in log)  # one outcome per office
+    if outcome != "skip" and not already and not _previewing(found):
         try:
             counts.record(
                 db.session, outcome, _asks(found)[0].slug, member, services.today(),

@@ -21,9 +21,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import campaigns, counts, limits, services
+from .. import calls, campaigns, counts, limits, services
+from ..directory import STATES
 from ..extensions import db, login_manager
 from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
+from ..letters import Constituent, combined_call_script
 from ..models import Campaign, Organizer, Target
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
@@ -266,3 +268,29 @@ def export(slug: str):
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{found.slug}-counts.csv"'},
     )
+
+
+@bp.get("/campaigns/<slug>/callsheet")
+@login_required
+def callsheet(slug: str):
+    """Printable call sheets for a phone bank: every office of a state, one per page."""
+    found = _own(slug)
+    state = (request.args.get("state") or "").upper()
+    directory = services.lookup().directory()
+    if state not in STATES:
+        return render_template("organizer/callsheet_pick.html", campaign=found, states=STATES)
+    members = directory.senators(state) + [
+        m for d in directory.house_districts(state) if (m := directory.representative(state, d))
+    ]
+    offices = [*members, *campaigns.targets_of(found)]
+    asks = [a for a in services.letters().asks if a.slug in found.asks] or services.letters().asks
+    caller = Constituent(name="[name]", city="[your city]", zip="[ZIP]", state=state)
+    sheets = [
+        (
+            m,
+            combined_call_script(services.letters(), asks, m, caller),
+            calls.zone_for_member(m, state),
+        )
+        for m in offices
+    ]
+    return render_template("organizer/callsheet.html", campaign=found, state=state, sheets=sheets)
