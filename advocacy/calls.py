@@ -73,3 +73,23 @@ def next_opening(office: Office, state: str, now: datetime) -> datetime:
 def zone_for_member(member: Member, state: str) -> str:
     """The time zone of a member's district offices (their state's)."""
     return STATE_ZONES.get(member.state or state, EASTERN)
+
+
+def window(starts: datetime | None, ends: datetime | None, zone: str, now: datetime) -> str | None:
+    """Where `now` stands against a call-in window given in local times: upcoming, live, over."""
+    if starts is None or ends is None:
+        return None
+    tz = ZoneInfo(zone)
+    if now < starts.replace(tzinfo=tz):
+        return "upcoming"
+    return "live" if now < ends.replace(tzinfo=tz) else "over"
+
+
+def until(starts: datetime, zone: str, now: datetime) -> str:
+    """ "3 days", "5 hours", "20 minutes": how long until the call-in starts."""
+    seconds = (starts.replace(tzinfo=ZoneInfo(zone)) - now).total_seconds()
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n > 1 else ''}"
+    return "a minute"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -34,6 +34,7 @@ def record(
     *,
     campaign_id: int = 0,
     ref: str = "",
+    hour: int | None = None,
 ) -> None:
     """Add one to the count of `action` for this ask, seat, day, campaign and ref, atomically."""
     if action not in RECORDED:
@@ -45,6 +46,7 @@ def record(
         "state": member.state,
         "district": -1 if member.district is None else member.district,
         "day": day,
+        "hour": datetime.now(UTC).hour if hour is None else hour,
         "campaign_id": campaign_id,
         "ref": ref,
         "count": 1,
@@ -60,6 +62,7 @@ def record(
             "state",
             "district",
             "day",
+            "hour",
             "campaign_id",
             "ref",
         ],
@@ -136,3 +139,20 @@ def refs(session: Session, campaign_id: int) -> set[str]:
             sa.select(ActionCount.ref).where(ActionCount.campaign_id == campaign_id).distinct()
         )
     )
+
+
+def calls_by_hour(session: Session, campaign_id: int) -> list[tuple[datetime, dict[str, int]]]:
+    """Call outcomes per hour (UTC) of a campaign, oldest first."""
+    rows = session.execute(
+        sa.select(
+            ActionCount.day, ActionCount.hour, ActionCount.action, sa.func.sum(ActionCount.count)
+        )
+        .where(ActionCount.campaign_id == campaign_id, ActionCount.action.in_(CALLS))
+        .group_by(ActionCount.day, ActionCount.hour, ActionCount.action)
+        .order_by(ActionCount.day, ActionCount.hour)
+    )
+    grouped: dict[datetime, dict[str, int]] = {}
+    for day, hour, action, n in rows:
+        at = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+        grouped.setdefault(at, dict.fromkeys(CALLS, 0))[action] = int(n)
+    return list(grouped.items())

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     FieldList,
     Form,
     FormField,
@@ -294,6 +295,34 @@ class CampaignForm(FlaskForm):
         validators=[Optional(), TemplateText()],
     )
     targets = FieldList(FormField(TargetForm), min_entries=3, max_entries=3)
+    call_starts = DateTimeLocalField(
+        "Call-in day: starts (optional)", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    call_ends = DateTimeLocalField("Ends", format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    call_zone = SelectField(
+        "Time zone of these times",
+        choices={
+            "America/New_York": "Eastern", "America/Chicago": "Central",
+            "America/Denver": "Mountain", "America/Phoenix": "Arizona",
+            "America/Los_Angeles": "Pacific", "America/Anchorage": "Alaska",
+            "Pacific/Honolulu": "Hawaii", "America/Puerto_Rico": "Atlantic",
+        },
+        default="America/New_York",
+    )  # fmt: skip
+
+    def validate(self, extra_validators: object = None) -> bool:
+        ok = super().validate(extra_validators)
+        starts, ends = self.call_starts.data, self.call_ends.data
+        problem = None
+        if bool(starts) != bool(ends):
+            problem = "Give both the start and the end of the call-in, or neither."
+        elif starts and ends and ends <= starts:
+            problem = "The call-in must end after it starts."
+        if problem:
+            self.call_ends.errors = [*self.call_ends.errors, problem]
+            return False
+        return ok
+
     call_script = TextAreaField(
         "Call script (optional: replaces the ask's script)",
         filters=[text.multi_line],

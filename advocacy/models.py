@@ -22,7 +22,7 @@ class ActionCount(db.Model):
     __tablename__ = "action_count"
     __table_args__ = (
         sa.UniqueConstraint(
-            "action", "ask", "chamber", "state", "district", "day", "campaign_id", "ref",
+            "action", "ask", "chamber", "state", "district", "day", "hour", "campaign_id", "ref",
             name="uq_count",
         ),
     )  # fmt: skip
@@ -34,6 +34,7 @@ class ActionCount(db.Model):
     state: Mapped[str] = mapped_column(sa.String(2))
     district: Mapped[int] = mapped_column(sa.Integer)  # -1 for senators (the whole state)
     day: Mapped[date] = mapped_column(sa.Date)
+    hour: Mapped[int] = mapped_column(sa.SmallInteger, default=0, server_default="0")  # UTC
     # 0 outside any campaign: NULLs would never match in the upsert's unique key.
     campaign_id: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", index=True)
     ref: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
@@ -71,6 +72,12 @@ class Campaign(db.Model):
     opening: Mapped[str] = mapped_column(sa.Text, default="")  # sandboxed templates
     closing: Mapped[str] = mapped_column(sa.Text, default="")
     call_script: Mapped[str] = mapped_column(sa.Text, default="")
+    # A call-in window, in the organizer's time zone (naive local times plus the zone's name).
+    call_starts: Mapped[datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    call_ends: Mapped[datetime | None] = mapped_column(sa.DateTime, nullable=True)
+    call_zone: Mapped[str] = mapped_column(
+        sa.String(40), default="America/New_York", server_default="America/New_York"
+    )
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=_now, onupdate=_now

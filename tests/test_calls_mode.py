@@ -2,7 +2,10 @@
 
 import html
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
@@ -117,3 +120,61 @@ def test_reposting_an_outcome_counts_it_once(app):
     caller.post(f"/c/{slug}/call/next", data=MultiDict(replay))
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.sum(ActionCount.count))) == 1
+
+
+def _campaign_with_window(app, starts, ends, zone="America/Denver"):
+    organizers = Organizers(app)
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, call_starts=starts, call_ends=ends, call_zone=zone)
+    return organizers, owner, slug
+
+
+def test_call_in_window_on_the_campaign_page_and_dashboard(app):
+    now = datetime.now(ZoneInfo("America/Denver")).replace(second=0, microsecond=0, tzinfo=None)
+    later = (now + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M")
+    end = (now + timedelta(hours=8)).strftime("%Y-%m-%dT%H:%M")
+    organizers, owner, slug = _campaign_with_window(app, later, end)
+    page = text(organizers.client().get(f"/c/{slug}"))
+    assert "Call-in day starts in 4 hours" in page or "Call-in day starts in 5 hours" in page
+    assert "(Denver time)" in page
+    started = (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    data = {
+        "title": "Call-in for Artsakh",
+        "asks": ["sanctions"],
+        "status": "live",
+        "call_starts": started,
+        "call_ends": end,
+        "call_zone": "America/Denver",
+    }
+    assert owner.post(f"/organizer/campaigns/{slug}/edit", data=data).status_code == 302
+    assert "Call-in day is live now" in text(organizers.client().get(f"/c/{slug}"))
+    caller = organizers.client()
+    first = caller.post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    )
+    caller.post(f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "voicemail")]))
+    dashboard = owner.get(f"/organizer/campaigns/{slug}")
+    assert '<meta http-equiv="refresh" content="60">' in dashboard.get_data(as_text=True)
+    hour = datetime.now(ZoneInfo("America/Denver")).strftime("%b %-d, %-I %p")
+    assert f"{hour} 0 1 0" in text(dashboard)
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "message"),
+    [
+        ("2026-12-01T09:00", "", "both the start and the end"),
+        ("2026-12-01T17:00", "2026-12-01T09:00", "must end after it starts"),
+    ],
+)
+def test_call_in_window_validation(app, starts, ends, message):
+    organizers = Organizers(app)
+    owner = organizers.client("a@b.org")
+    data = {
+        "title": "T",
+        "asks": ["sanctions"],
+        "status": "live",
+        "call_starts": starts,
+        "call_ends": ends,
+    }
+    response = owner.post("/organizer/campaigns/new", data=data)
+    assert response.status_code == 422 and message in text(response)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from .. import campaigns, counts, limits, services, text
+from .. import calls, campaigns, counts, limits, services, text
 from ..directory import STATES, Member
 from ..districts import AddressNotFound, GeocoderFailed
 from ..errors import json_error, outdated_message
@@ -122,7 +123,13 @@ def _campaign_page(found: Campaign | None) -> dict:
     """What a campaign's own page shows above the lookup: its text, preview and progress."""
     if found is None:
         return {}
+    now = datetime.now(UTC)
+    status = calls.window(found.call_starts, found.call_ends, found.call_zone, now)
     return {
+        "call_window": status,
+        "call_until": calls.until(found.call_starts, found.call_zone, now)
+        if status == "upcoming"
+        else None,
         "ended": found.status == "closed"
         or (found.ends_on is not None and found.ends_on < services.today()),
         "description": campaigns.render_description(found.description),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import (
@@ -192,10 +194,16 @@ def campaign(slug: str):
     tables = {
         by: counts.breakdown(db.session, found.id, by) for by in ("day", "state", "district", "ref")
     }
+    window = calls.window(found.call_starts, found.call_ends, found.call_zone, datetime.now(UTC))
     return render_template(
         "organizer/campaign.html",
         campaign=found,
         totals=totals,
+        window=window,
+        by_hour=[
+            (at.astimezone(ZoneInfo(found.call_zone)), n)
+            for at, n in counts.calls_by_hour(db.session, found.id)
+        ],
         tables=tables,
         peak=max([1] + [sum(v.values()) for rows in tables.values() for _, v in rows]),
         share_url=_share_url(found),
