@@ -1,0 +1,351 @@
+// Call mode, progressively enhanced. Without this file every outcome button is a plain form
+// post and everything works. With it:
+//  - an outcome is posted with fetch (the same form, the same URL) and the answer's <main>
+//    replaces this page's <main>: no page load, focus on the new heading;
+//  - when the post fails because the connection is gone, the outcome is queued in
+//    localStorage (anonymous parts only: campaign, ref, action, ask, member), the office is
+//    marked done on the page, and the queue is sent to /count when the `online` event fires,
+//    on the next call page that loads, or after any request that gets through;
+//  - the next office is then fetched with outcome "skip", which the server never counts, and
+//    the "skip" it logs for this office is rewritten to the real outcome. So an outcome is
+//    counted once: by the form post when it got through, or by the queue when it did not;
+//  - an error page (rate limit, expired form) counted nothing: its message is shown and the
+//    buttons stay; an answer that was cut off counted the outcome: nothing is queued then.
+// Not covered: a post that reached the server while the phone lost the answer *before* any
+// of it arrived looks offline and is queued too. The "key" sent with both lets a server
+// drop such a repeat.
+(function () {
+  "use strict";
+  if (!window.fetch || !window.DOMParser || !window.URLSearchParams || !window.FormData) { return; }
+
+  var QUEUE = "advocacy.calls.queue";
+  var MAX_AGE = 7 * 24 * 3600 * 1000; // a week: later, the count would land on the wrong day
+  var MAX_ITEMS = 100;
+  var memory = []; // the queue when localStorage is unavailable (kept while the page is open)
+  var busy = false;
+  var pending = null; // {form, member, outcome, label}: an office done offline, not yet left
+  var flushing = null;
+  var unseen = 0; // outcomes sent from the queue that the page hasn't mentioned yet
+  var visit = randomId(); // marks this visit's outcomes (key), so a server could drop repeats
+
+  function randomId() {
+    var bytes = new Uint8Array(8);
+    if (window.crypto && window.crypto.getRandomValues) { window.crypto.getRandomValues(bytes); }
+    else { for (var i = 0; i < bytes.length; i++) { bytes[i] = Math.floor(Math.random() * 256); } }
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // -- the queue -------------------------------------------------------------------------------
+
+  function store() {
+    try { var s = window.localStorage; s.getItem(QUEUE); return s; } catch (e) { return null; }
+  }
+
+  function readQueue() {
+    var s = store();
+    if (!s) { return memory.slice(); }
+    try {
+      var items = JSON.parse(s.getItem(QUEUE) || "[]");
+      return Array.isArray(items) ? items : [];
+    } catch (e) { return []; }
+  }
+
+  function writeQueue(items) {
+    var now = Date.now();
+    items = items.filter(function (item) {
+      return item && typeof item.at === "number" && now - item.at < MAX_AGE;
+    }).slice(-MAX_ITEMS);
+    var s = store();
+    if (!s) { memory = items; return; }
+    try {
+      if (items.length) { s.setItem(QUEUE, JSON.stringify(items)); } else { s.removeItem(QUEUE); }
+    } catch (e) { memory = items; }
+  }
+
+  function enqueue(item) { writeQueue(readQueue().concat([item])); }
+
+  function forget(key) {
+    writeQueue(readQueue().filter(function (item) { return item.key !== key; }));
+  }
+
+  function meta(name) {
+    var tag = document.querySelector('meta[name="' + name + '"]');
+    return tag ? tag.getAttribute("content") : "";
+  }
+
+  function token() {
+    var field = document.querySelector("main input[name=csrf_token]");
+    return field && field.value ? field.value : meta("csrf-token");
+  }
+
+  // One queued outcome to /count: "sent", "retry" (offline, busy, expired form) or "drop".
+  function send(item) {
+    var url = (meta("count-url") || "/count") + "?c=" + encodeURIComponent(item.slug) +
+      (item.ref ? "&ref=" + encodeURIComponent(item.ref) : "");
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": token() },
+      body: JSON.stringify({ action: item.action, ask: item.ask, member: item.member, key: item.key })
+    }).then(function (response) {
+      if (response.ok) { return "sent"; }
+      if (response.status === 429 || response.status >= 500) { return "retry"; }
+      return response.json().then(function (body) {
+        return body && body.error && body.error.code === "csrf" ? "retry" : "drop";
+      }, function () { return "drop"; });
+    }, function () { return "retry"; });
+  }
+
+  // Send the queue, one at a time; each is removed as soon as the server has it. A lock keeps
+  // two tabs from sending the same outcome.
+  function drain() {
+    var sent = 0;
+    function next() {
+      var item = readQueue()[0];
+      if (!item) { return Promise.resolve(sent); }
+      return send(item).then(function (result) {
+        if (result === "retry") { return sent; }
+        forget(item.key);
+        if (result === "sent") { sent += 1; }
+        return next();
+      });
+    }
+    return next();
+  }
+
+  function flush() {
+    if (flushing) { return flushing; }
+    if (!readQueue().length) { return Promise.resolve(0); }
+    var run = navigator.locks && navigator.locks.request
+      ? navigator.locks.request(QUEUE, drain)
+      : drain();
+    flushing = run.then(function (sent) {
+      flushing = null;
+      unseen += sent;
+      noteQueue();
+      return sent;
+    }, function () { flushing = null; return 0; });
+    return flushing;
+  }
+
+  // -- the page --------------------------------------------------------------------------------
+
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+
+  // A short line at the top of <main> while outcomes wait to be sent, and once they are.
+  function noteQueue() {
+    var main = document.querySelector("main");
+    if (!main || main.querySelector(".offline-notice")) { return; }
+    var note = main.querySelector("#queue-note");
+    var waiting = readQueue().length;
+    var text = waiting
+      ? plural(waiting, "call outcome is", "call outcomes are") +
+        " saved on this phone and will be sent when you're back online."
+      : unseen ? "Back online: " + plural(unseen, "saved call outcome was", "saved call outcomes were") + " sent." : "";
+    if (!waiting) { unseen = 0; }
+    if (!text) { if (note) { note.remove(); } return; }
+    if (!note) {
+      note = document.createElement("p");
+      note.id = "queue-note";
+      note.className = "queue-note";
+      note.setAttribute("role", "status");
+      main.insertBefore(note, main.firstChild);
+    }
+    note.textContent = text;
+  }
+
+  function post(form, outcome) {
+    var data = new FormData(form);
+    data.append("outcome", outcome);
+    data.append("key", visit);
+    return fetch(form.action, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "text/html" },
+      body: new URLSearchParams(data)
+    }).then(function (response) {
+      // From here on the server has answered: whatever fails now is not "offline".
+      return response.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!response.ok) {
+          var message = doc.querySelector("main p");
+          throw failure("http", message ? message.textContent.trim() : "");
+        }
+        if (!doc.querySelector("main")) { throw failure("lost", ""); }
+        return doc;
+      }, function () {
+        throw failure(response.ok ? "lost" : "http", "");
+      });
+    }, function () {
+      throw failure("network", ""); // never reached the server, in all likelihood
+    });
+  }
+
+  // kind: "network" (no answer), "http" (an error page: nothing was counted), "lost" (the
+  // server took the outcome but its answer did not arrive whole).
+  function failure(kind, message) {
+    var error = new Error(message);
+    error.kind = kind;
+    return error;
+  }
+
+  function show(doc) {
+    var main = document.querySelector("main");
+    var fresh = doc.querySelector("main");
+    if (!main || !fresh) { return; }
+    main.replaceChildren.apply(main, Array.prototype.map.call(fresh.childNodes, function (node) {
+      return document.importNode(node, true);
+    }));
+    if (doc.title) { document.title = doc.title; }
+    document.body.className = doc.body.className;
+    var csrf = doc.querySelector('meta[name="csrf-token"]');
+    var mine = document.querySelector('meta[name="csrf-token"]');
+    if (csrf && mine) { mine.setAttribute("content", csrf.getAttribute("content")); }
+    window.scrollTo(0, 0);
+    var heading = main.querySelector("h1");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    noteQueue();
+  }
+
+  function buttons(form, disabled) {
+    form.querySelectorAll("button[name=outcome]").forEach(function (b) { b.disabled = disabled; });
+  }
+
+  function problem(form, text) {
+    var box = form.querySelector(".call-problem");
+    if (!box) {
+      box = document.createElement("p");
+      box.className = "alert call-problem";
+      box.setAttribute("role", "alert");
+      form.insertBefore(box, form.querySelector("fieldset"));
+    }
+    box.textContent = text || "Something went wrong. Please try the button again in a moment.";
+  }
+
+  // The office is done, but the next one didn't arrive: queue the count when the post did not
+  // get through (queue), take the outcome buttons away (so it can't be given twice), and say so.
+  function doneOffline(form, outcome, label, queue) {
+    var member = form.getAttribute("data-member");
+    var slug = form.querySelector("input[name=c]");
+    var ref = form.querySelector("input[name=ref]");
+    if (queue && outcome !== "skip") {
+      enqueue({
+        key: visit + ":" + member,
+        slug: slug ? slug.value : "",
+        ref: ref ? ref.value : "",
+        action: outcome,
+        ask: form.getAttribute("data-ask"),
+        member: member,
+        at: Date.now()
+      });
+    }
+    pending = { form: form, member: member, outcome: outcome, label: label };
+    var last = form.querySelector("input[name=index]");
+    var total = Number(form.getAttribute("data-total"));
+    var isLast = last && Number(last.value) + 1 >= total;
+    var fieldset = form.querySelector("fieldset");
+    fieldset.hidden = true;
+    var old = form.querySelector(".call-problem");
+    if (old) { old.remove(); }
+    var notice = document.createElement("div");
+    notice.className = "offline-notice";
+    notice.setAttribute("role", "alert");
+    notice.tabIndex = -1;
+    var said = document.createElement("p");
+    said.className = "offline-message";
+    said.textContent = !queue
+      ? "Your outcome (" + label + ") is recorded, but the next page didn't load: your connection is unsteady."
+      : outcome === "skip"
+        ? "You're offline. We'll move on as soon as you're back online."
+        : "You're offline: your outcome (" + label + ") is saved and will be sent when you're back online.";
+    var more = document.createElement("p");
+    more.className = "offline-more";
+    more.textContent = isLast
+      ? "Your summary follows as soon as the connection is back."
+      : "The next office follows as soon as the connection is back.";
+    var go = document.createElement("button");
+    go.type = "button";
+    go.className = "secondary";
+    go.textContent = isLast ? "Continue to your summary" : "Continue to the next office";
+    go.addEventListener("click", resume);
+    notice.appendChild(said);
+    notice.appendChild(more);
+    notice.appendChild(go);
+    fieldset.parentNode.insertBefore(notice, fieldset);
+    notice.focus();
+  }
+
+  // Leave an office done offline: fetch the next page with "skip" (never counted), and put
+  // the real outcome back in its log (and in the summary, at the end).
+  function resume() {
+    if (!pending || busy) { return; }
+    var done = pending;
+    busy = true;
+    var notice = done.form.querySelector(".offline-notice");
+    if (notice) { notice.setAttribute("aria-busy", "true"); }
+    post(done.form, "skip").then(function (doc) {
+      doc.querySelectorAll("input[name=log]").forEach(function (entry) {
+        if (entry.value === done.member + ":skip") {
+          entry.setAttribute("value", done.member + ":" + done.outcome);
+        }
+      });
+      doc.querySelectorAll("[data-member]").forEach(function (line) {
+        var shown = line.querySelector(".outcome");
+        if (line.getAttribute("data-member") === done.member && shown) {
+          shown.textContent = done.label;
+        }
+      });
+      busy = false;
+      pending = null;
+      show(doc);
+      flush();
+    }, function (error) {
+      busy = false;
+      if (notice) { notice.removeAttribute("aria-busy"); }
+      var more = notice && notice.querySelector(".offline-more");
+      if (more) {
+        more.textContent = error.kind === "network"
+          ? "Still offline. We'll move on as soon as you're back online."
+          : (error.message || "The next page didn't load.") + " Try the button again in a moment.";
+      }
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var button = event.submitter;
+    if (!form.matches || !form.matches("form.outcomes") || !button || button.name !== "outcome") {
+      return;
+    }
+    event.preventDefault();
+    if (busy || pending) { return; }
+    busy = true;
+    var outcome = button.value;
+    var label = button.textContent.trim();
+    buttons(form, true);
+    form.setAttribute("aria-busy", "true");
+    post(form, outcome).then(function (doc) {
+      busy = false;
+      show(doc);
+      flush(); // this one got through: send any that waited
+    }, function (error) {
+      busy = false;
+      form.removeAttribute("aria-busy");
+      if (error.kind === "http") { // an error page: nothing was counted; say why, let them retry
+        buttons(form, false);
+        problem(form, error.message);
+        button.focus();
+      } else { // counted by the server ("lost") or queued here ("network"): never both
+        doneOffline(form, outcome, label, error.kind === "network");
+      }
+    });
+  });
+
+  window.addEventListener("online", function () {
+    flush();
+    resume();
+  });
+
+  if (navigator.onLine !== false) { flush(); }
+  noteQueue();
+})();

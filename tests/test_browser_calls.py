@@ -1,0 +1,355 @@
+"""Call mode in a real browser: a volunteer on a phone calls the three offices of Wyoming.
+
+Debian's Chromium driven by Playwright, offline (loopback only), CSRF on, a 390px viewport.
+With JavaScript each outcome is posted in the background (no page load), and one is given
+while the phone is offline: it waits in localStorage (without the caller's name, city or ZIP)
+and is sent to /count when the connection comes back, once. Without JavaScript the same calls
+are plain form posts. Either way the database and the organizer's dashboard count exactly the
+three outcomes. axe-core checks the start page, an office page (also while offline) and the
+summary.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from werkzeug.security import generate_password_hash
+
+from advocacy import create_app
+from advocacy.extensions import db
+from advocacy.models import Campaign, Organizer
+from tests.conftest import make_config
+from tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    Site,
+    Watch,
+    assert_no_sideways_scroll,
+    check_page,
+)
+from tests.test_browser_organizer import _serve, _stop, campaign_counts, total
+
+EMAIL = "callday@example.org"
+PASSWORD = "correct horse battery staple"
+TITLE = "Call-in day for the prisoners"
+FIRST, CITY, ZIP = "Ana", "Cheyenne", "82001"
+QUEUE = "advocacy.calls.queue"
+OFFICES = [
+    ("Senator John Barrasso", "Talked to a staffer"),
+    ("Senator Cynthia M. Lummis", "Left a voicemail"),
+    ("Representative Harriet M. Hageman", "Line busy or mailbox full"),
+]
+SUMMARY = [
+    "John Barrasso: Talked to a staffer",
+    "Cynthia M. Lummis: Left a voicemail",
+    "Harriet M. Hageman: Line busy or mailbox full",
+]
+BACK_ONLINE = "Back online: 1 saved call outcome was sent."
+
+
+def expected_counts(ref: str) -> set[tuple[str, str, str, int, str, int]]:
+    return {
+        ("called", "senate", "WY", -1, ref, 1),
+        ("voicemail", "senate", "WY", -1, ref, 1),
+        ("busy", "house", "WY", 0, ref, 1),
+    }
+
+
+# -- the server, the browser and the campaign -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, census, synced) -> Iterator[Site]:
+    """The app, CSRF on, on a free loopback port (as in test_browser.py)."""
+    config = make_config(
+        tmp_path_factory.mktemp("browser-calls"), census, synced, WTF_CSRF_ENABLED=True
+    )
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    server, thread = _serve(app)
+    yield Site(f"http://127.0.0.1:{server.server_port}", app)
+    _stop(server, thread)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, site: Site):
+    """new_context(**options) -> (context, watch); every context closes after the test."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options) -> tuple[BrowserContext, Watch]:
+        context = browser.new_context(base_url=site.url, **options)
+        context.set_default_timeout(10_000)
+        watch = Watch()
+        watch.attach(context)
+        contexts.append(context)
+        return context, watch
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def organizer(site: Site) -> int:
+    with site.app.app_context():
+        found = Organizer(email=EMAIL, password_hash=generate_password_hash(PASSWORD))
+        db.session.add(found)
+        db.session.commit()
+        return found.id
+
+
+def live_campaign(site: Site, organizer_id: int, slug: str) -> str:
+    """A live campaign made straight in the database (test_browser_organizer tests the form)."""
+    with site.app.app_context():
+        db.session.add(
+            Campaign(
+                organizer_id=organizer_id,
+                slug=slug,
+                title=TITLE,
+                asks=["prisoners"],
+                status="live",
+            )
+        )
+        db.session.commit()
+    return slug
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def start_calling(page: Page, slug: str, ref: str, *, axe: bool = True) -> None:
+    page.goto(f"/c/{slug}/call?ref={ref}")
+    expect(heading(page)).to_have_text(f"Call your members: {TITLE}")
+    if axe:
+        check_page(page)
+    else:
+        assert_no_sideways_scroll(page)
+    page.get_by_label("Your first name").fill(FIRST)
+    page.get_by_label("City or town").fill(CITY)
+    page.get_by_role("textbox", name="ZIP code", exact=True).fill(ZIP)
+    page.get_by_role("button", name="Start calling").click()
+
+
+def expect_office(page: Page, number: int) -> None:
+    name, _ = OFFICES[number - 1]
+    expect(heading(page)).to_have_text(f"Call {name}")
+    expect(page.locator("main p.meta").first).to_have_text(f"Office {number} of 3")
+    expect(page.locator("blockquote.script")).to_contain_text(
+        f"my name is {FIRST}, and I'm a constituent from {CITY}, ZIP code {ZIP}."
+    )
+    expect(page.get_by_role("link", name=re.compile(r"^Call \(?\d"))).not_to_have_count(0)
+
+
+def outcome(page: Page, number: int):
+    return page.get_by_role("button", name=OFFICES[number - 1][1])
+
+
+def queue(page: Page) -> str | None:
+    return page.evaluate("key => localStorage.getItem(key)", QUEUE)
+
+
+def expect_summary(page: Page, site: Site, slug: str, ref: str) -> None:
+    expect(heading(page)).to_have_text(f"Thank you, {FIRST}")
+    expect(page.locator("main ul.choices li")).to_have_text(SUMMARY)
+    expect(page.locator("code.share")).to_have_text(f"{site.url}/c/{slug}?ref={ref}")
+
+
+def dashboard_shows_the_calls(new_context, slug: str) -> None:
+    """The organizer signs in and sees exactly one talked, one voicemail and one busy."""
+    context, watch = new_context()
+    page = context.new_page()
+    page.goto("/organizer/login")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(heading(page)).to_have_text("Your campaigns")
+    page.goto(f"/organizer/campaigns/{slug}")
+    expect(heading(page)).to_have_text(TITLE)
+    for label, n in (
+        ("Letters sent", "0"),
+        ("Calls made", "2"),  # talked or voicemail
+        ("Calls: talked to a staffer", "1"),
+        ("Calls: left a voicemail", "1"),
+        ("Calls: line busy or mailbox full", "1"),
+    ):
+        expect(total(page, label)).to_have_text(n)
+    watch.assert_clean()
+
+
+# -- the journeys -----------------------------------------------------------------------------
+
+
+def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organizer):
+    slug, ref = live_campaign(site, organizer, "call-day"), "callday"
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    start_calling(page, slug, ref)
+    expect_office(page, 1)
+    expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+    check_page(page)
+    loads = len(watch.documents)  # from here on, no page loads: outcomes go by fetch
+
+    # 1. Talked to a staffer: recorded in the background, the next office in place.
+    outcome(page, 1).click()
+    expect_office(page, 2)
+    expect(heading(page)).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Call Cynthia M\. Lummis · "))
+    assert len(watch.documents) == loads
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+
+    # 2. The phone loses its connection: the voicemail is saved, anonymously, on the phone.
+    lummis = page.locator("form.outcomes").get_attribute("data-member")
+    context.set_offline(True)
+    outcome(page, 2).click()
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text(
+        "You're offline: your outcome (Left a voicemail) is saved and will be sent when "
+        "you're back online."
+    )
+    expect(notice).to_be_focused()
+    expect(outcome(page, 2)).to_be_hidden()  # given once: it can't be given again
+    saved = queue(page)
+    [item] = json.loads(saved)
+    assert set(item) == {"key", "slug", "ref", "action", "ask", "member", "at"}
+    assert (item["slug"], item["ref"], item["action"], item["ask"], item["member"]) == (
+        slug,
+        ref,
+        "voicemail",
+        "prisoners",
+        lummis,
+    )
+    for personal in (FIRST, CITY, ZIP):
+        assert personal not in saved
+    check_page(page)
+    page.get_by_role("button", name="Continue to the next office").click()
+    expect(notice).to_contain_text("Still offline. We'll move on as soon as you're back online.")
+    expect_office(page, 2)
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+
+    # Back online: the queued voicemail goes to /count, and the next office follows by itself.
+    context.set_offline(False)
+    expect_office(page, 3)
+    expect(page.locator("#queue-note")).to_have_text(BACK_ONLINE)
+    expect(heading(page)).to_be_focused()
+    assert queue(page) is None
+    assert campaign_counts(site, slug) == {
+        ("called", "senate", "WY", -1, ref, 1),
+        ("voicemail", "senate", "WY", -1, ref, 1),
+    }
+
+    # 3. Line busy: the summary, with the offline voicemail in its place.
+    outcome(page, 3).click()
+    expect_summary(page, site, slug, ref)
+    expect(heading(page)).to_be_focused()
+    check_page(page)
+    assert len(watch.documents) == loads
+    assert campaign_counts(site, slug) == expected_counts(ref)
+
+    dashboard_shows_the_calls(new_context, slug)
+    watch.assert_clean()
+
+
+def test_an_outcome_saved_offline_is_sent_on_the_next_page_load(new_context, site, organizer):
+    slug, ref = live_campaign(site, organizer, "call-later"), "later"
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    start_calling(page, slug, ref, axe=False)
+    expect_office(page, 1)
+    context.set_offline(True)
+    outcome(page, 1).click()
+    expect(page.get_by_role("alert")).to_contain_text("You're offline")
+    page.close()  # the volunteer gives up for now, still offline
+    context.set_offline(False)
+
+    page = context.new_page()
+    page.goto(f"/c/{slug}/call")
+    expect(page.locator("#queue-note")).to_have_text(BACK_ONLINE)
+    assert queue(page) is None
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    page.reload()  # sent once, never again
+    expect(heading(page)).to_have_text(f"Call your members: {TITLE}")
+    expect(page.locator("#queue-note")).to_have_count(0)
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    watch.assert_clean()
+
+
+def test_an_error_page_counts_nothing_and_a_cut_off_answer_queues_nothing(
+    new_context, site, organizer
+):
+    slug, ref = live_campaign(site, organizer, "call-errors"), "errors"
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    start_calling(page, slug, ref, axe=False)
+    expect_office(page, 1)
+    form = page.locator("form.outcomes")
+    barrasso = form.get_attribute("data-member")
+
+    # An expired form: the server's message, the buttons still there, nothing counted.
+    token = form.locator("input[name=csrf_token]")
+    good = token.input_value()
+    token.evaluate("input => { input.value = 'expired' }")
+    outcome(page, 1).click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "This form has expired. Go back, reload the page and send it again."
+    )
+    expect(outcome(page, 1)).to_be_enabled()
+    assert campaign_counts(site, slug) == set()
+
+    # The server counts the outcome, but its answer is cut off: nothing is queued.
+    token.evaluate("(input, value) => { input.value = value }", good)
+
+    def cut_off(route):
+        answer = route.fetch()
+        assert answer.ok
+        route.fulfill(status=200, content_type="text/html", body="<!doctype html><p>")
+
+    page.route("**/call/next", cut_off)
+    outcome(page, 1).click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Your outcome (Talked to a staffer) is recorded, but the next page didn't load"
+    )
+    assert queue(page) is None
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    page.unroute("**/call/next")
+    page.get_by_role("button", name="Continue to the next office").click()
+    expect_office(page, 2)
+    expect(page.locator(f'input[name=log][value="{barrasso}:called"]')).to_have_count(1)
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    watch.assert_clean()
+
+
+def test_three_calls_without_javascript(new_context, site, organizer):
+    slug, ref = live_campaign(site, organizer, "call-day-plain"), "plain"
+    context, watch = new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()  # no axe here: it hangs when scripts can't run
+    start_calling(page, slug, ref, axe=False)
+    expect(page.locator("html")).not_to_have_class(re.compile(r"\bjs\b"))
+    for number in (1, 2, 3):
+        expect_office(page, number)
+        assert_no_sideways_scroll(page)
+        outcome(page, number).click()
+    expect_summary(page, site, slug, ref)
+    assert_no_sideways_scroll(page)
+    assert len(watch.documents) == 5  # the start page, its post, three outcome posts
+    assert campaign_counts(site, slug) == expected_counts(ref)
+    watch.assert_clean()
