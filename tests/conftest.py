@@ -97,3 +97,38 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: run `apt-get install -y chromium`")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_context(browser, site):
+    """new_context(**options) -> (context, watch) against the module's `site`; closed after."""
+    from tests.test_browser import Watch
+
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(base_url=site.url, **options)
+        context.set_default_timeout(10_000)
+        watch = Watch()
+        watch.attach(context)
+        contexts.append(context)
+        return context, watch
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -11,12 +11,11 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Response, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Response, expect
 from werkzeug.serving import make_server
 
 from advocacy import create_app
@@ -87,16 +86,6 @@ def site(tmp_path_factory, census, synced) -> Iterator[Site]:
         db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: run `apt-get install -y chromium`")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @dataclass
 class Watch:
     """What a context saw: console errors, script errors, and documents served without a CSP."""
@@ -130,24 +119,6 @@ class Watch:
         assert not self.without_csp, f"pages without a Content-Security-Policy: {self.without_csp}"
         assert not self.csp_violations, "CSP violations:\n" + "\n".join(self.csp_violations)
         assert not self.page_errors, "script errors:\n" + "\n".join(self.page_errors)
-
-
-@pytest.fixture
-def new_context(browser: Browser, site: Site):
-    """new_context(**options) -> (context, watch); every context closes after the test."""
-    contexts: list[BrowserContext] = []
-
-    def make(**options) -> tuple[BrowserContext, Watch]:
-        context = browser.new_context(base_url=site.url, **options)
-        context.set_default_timeout(10_000)
-        watch = Watch()
-        watch.attach(context)
-        contexts.append(context)
-        return context, watch
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from werkzeug.security import generate_password_hash
 
 from advocacy import create_app
@@ -24,11 +24,8 @@ from advocacy.extensions import db
 from advocacy.models import Campaign, Organizer
 from tests.conftest import make_config
 from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     Site,
-    Watch,
     assert_no_sideways_scroll,
     check_page,
 )
@@ -77,32 +74,6 @@ def site(tmp_path_factory, census, synced) -> Iterator[Site]:
     _stop(server, thread)
     with app.app_context():
         db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_context(browser: Browser, site: Site):
-    """new_context(**options) -> (context, watch); every context closes after the test."""
-    contexts: list[BrowserContext] = []
-
-    def make(**options) -> tuple[BrowserContext, Watch]:
-        context = browser.new_context(base_url=site.url, **options)
-        context.set_default_timeout(10_000)
-        watch = Watch()
-        watch.attach(context)
-        contexts.append(context)
-        return context, watch
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 @pytest.fixture(scope="module")

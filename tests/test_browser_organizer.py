@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
@@ -29,11 +29,8 @@ from advocacy.models import ActionCount, Campaign, Organizer
 from tests.a11y import assert_accessible
 from tests.conftest import TODAY, make_config
 from tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PHONE,
     Site,
-    Watch,
     check_page,
     find_members,
 )
@@ -132,32 +129,6 @@ def frame_host() -> Iterator[FrameHost]:
     host.port = server.server_port
     yield host
     _stop(server, thread)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def new_context(browser: Browser, site: Site):
-    """new_context(**options) -> (context, watch); every context closes after the test."""
-    contexts: list[BrowserContext] = []
-
-    def make(**options) -> tuple[BrowserContext, Watch]:
-        context = browser.new_context(base_url=site.url, **options)
-        context.set_default_timeout(10_000)
-        watch = Watch()
-        watch.attach(context)
-        contexts.append(context)
-        return context, watch
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 # -- helpers ----------------------------------------------------------------------------------
