@@ -1,10 +1,18 @@
-"""Calls: when an office is open, in its own time zone (the start of call mode, issue 4)."""
+"""Calls: when an office is open, in its own time zone; a volunteer's visit through a
+campaign's offices, signed so that each office's outcome is counted once."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+import holidays
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from .directory import Member, Office
 
@@ -34,38 +42,62 @@ OPENS, CLOSES = time(9, 0), time(17, 0)
 
 @dataclass(frozen=True)
 class Hours:
-    """Whether an office is open now, and its local time."""
+    """Whether an office is open now, its local time, and when it opens next."""
 
     open: bool
     local: datetime
     zone: str
+    reopens: datetime
+    holiday: str = ""
 
     @property
     def advice(self) -> str:
         if self.open:
             return "Open now."
-        return "Closed now: leave a voicemail or call after 9 a.m. their time."
+        closed = f"Closed for {self.holiday}" if self.holiday else "Closed now"
+        when = ""
+        if (self.reopens.date() - self.local.date()).days > 1:
+            when = f" on {self.reopens:%A}"
+        return f"{closed}: leave a voicemail or call after 9 a.m. their time{when}."
 
 
 def zone_for(office: Office, state: str) -> str:
     return EASTERN if office.washington else STATE_ZONES.get(state, EASTERN)
 
 
+@functools.cache
+def _federal_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("US", years=year)
+
+
+def holiday(day: date) -> str:
+    """The federal holiday (as observed) on `day`, or "": congressional offices close then."""
+    return _federal_holidays(day.year).get(day, "").replace(" (observed)", "")
+
+
+def _working_day(day: date) -> bool:
+    return day.weekday() < 5 and not holiday(day)
+
+
 def hours(office: Office, state: str, now: datetime) -> Hours:
-    """Office hours (weekdays 9 to 5, local) at `now`, which must carry a time zone."""
+    """Office hours (9 to 5 local, weekdays but federal holidays) at `now`, an aware datetime."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     zone = zone_for(office, state)
     local = now.astimezone(ZoneInfo(zone))
-    weekday = local.weekday() < 5
-    return Hours(open=weekday and OPENS <= local.time() < CLOSES, local=local, zone=zone)
+    is_open = _working_day(local.date()) and OPENS <= local.time() < CLOSES
+    return Hours(
+        open=is_open,
+        local=local,
+        zone=zone,
+        reopens=_next_opening(local),
+        holiday=holiday(local.date()),
+    )
 
 
-def next_opening(office: Office, state: str, now: datetime) -> datetime:
-    """When the office next opens (local time), for "call after …" hints."""
-    local = hours(office, state, now).local
+def _next_opening(local: datetime) -> datetime:
     day = local if local.time() < OPENS else local + timedelta(days=1)
-    while day.weekday() >= 5:
+    while not _working_day(day.date()):
         day += timedelta(days=1)
     return day.replace(hour=OPENS.hour, minute=0, second=0, microsecond=0)
 
@@ -93,3 +125,65 @@ def until(starts: datetime, zone: str, now: datetime) -> str:
             n = int(seconds // size)
             return f"{n} {unit}{'s' if n > 1 else ''}"
     return "a minute"
+
+
+VISIT_DAYS = 7  # as long as a phone keeps an outcome queued offline
+
+
+class VisitInvalid(Exception):
+    """A visit token that is forged, altered, from another campaign or too old."""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One volunteer's pass through a campaign's offices: where they looked up (state and
+    district; district "" when they call only the offices the campaign names) and when they
+    started. Signed into the page, so nobody can change which offices it may count."""
+
+    id: str
+    campaign: str
+    state: str
+    district: str
+    started: datetime
+
+    def once(self, secret: str, bioguide: str) -> str:
+        """The key that lets this visit count one outcome for an office: keyed by the app's
+        secret, so the stored keys can't be traced back to a visit or an office."""
+        message = f"{self.id}:{bioguide}".encode()
+        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
+
+    def when(self, at_ms: object, now: datetime) -> datetime:
+        """When an outcome happened, from the page's clock (milliseconds since the epoch) for
+        one sent late from the offline queue; kept between the visit's start and `now`."""
+        if isinstance(at_ms, bool) or not isinstance(at_ms, int | float) or at_ms != at_ms:
+            return now
+        try:
+            at = datetime.fromtimestamp(at_ms / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            return now
+        return min(max(at, self.started), now)
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="advocacy.call-visit")
+
+
+def start_visit(secret: str, campaign: str, state: str, district: str) -> str:
+    """A new visit's token, for the page's hidden field."""
+    return _serializer(secret).dumps([secrets.token_urlsafe(12), campaign, state, district])
+
+
+def load_visit(secret: str, token: object, campaign: str) -> Visit:
+    """The visit a token stands for, if it is genuine, for this campaign, and recent."""
+    if not isinstance(token, str) or len(token) > 300:
+        raise VisitInvalid()
+    try:
+        fields, started = _serializer(secret).loads(
+            token, max_age=VISIT_DAYS * 86400, return_timestamp=True
+        )
+        visit_id, slug, state, district = fields
+    except (BadData, TypeError, ValueError):
+        raise VisitInvalid() from None
+    if slug != campaign:
+        raise VisitInvalid()
+    return Visit(visit_id, slug, state, district, started.astimezone(UTC))

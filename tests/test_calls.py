@@ -1,10 +1,10 @@
 """Office hours for call mode: Washington keeps Eastern time, district offices their state's."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
-from advocacy.calls import STATE_ZONES, hours, next_opening
+from advocacy.calls import STATE_ZONES, holiday, hours
 from advocacy.directory import STATES, Office
 
 WASHINGTON = Office("Washington, DC", "", "202-224-6441", washington=True)
@@ -45,9 +45,24 @@ def test_daylight_saving_time_is_followed():
     assert summer.open and not winter.open
 
 
-def test_next_opening_skips_the_weekend():
-    friday_evening = at("2026-11-27T23:00:00")  # 18:00 in DC on a Friday
-    assert next_opening(WASHINGTON, "WY", friday_evening).isoformat() == "2026-11-30T09:00:00-05:00"
+def test_after_friday_evening_the_advice_names_monday():
+    friday_evening = hours(WASHINGTON, "WY", at("2026-11-27T23:00:00"))  # 18:00 in DC
+    assert friday_evening.reopens.isoformat() == "2026-11-30T09:00:00-05:00"
+    assert friday_evening.advice.endswith("call after 9 a.m. their time on Monday.")
+
+
+def test_offices_are_closed_on_federal_holidays():
+    thanksgiving = hours(WASHINGTON, "WY", at("2026-11-26T16:00:00"))  # 11:00 in DC, Thursday
+    assert not thanksgiving.open and thanksgiving.holiday == "Thanksgiving Day"
+    assert thanksgiving.advice == (
+        "Closed for Thanksgiving Day: leave a voicemail or call after 9 a.m. their time."
+    )  # the next day, Friday, is a working day
+    # July 4, 2026 is a Saturday: the holiday is observed on Friday the 3rd.
+    assert holiday(date(2026, 7, 3)) == "Independence Day"
+    observed = hours(CHEYENNE, "WY", at("2026-07-03T17:00:00"))  # 11:00 in Cheyenne
+    assert not observed.open and observed.reopens.date() == date(2026, 7, 6)
+    assert observed.advice.endswith("on Monday.")
+    assert hours(CHEYENNE, "WY", at("2026-07-02T17:00:00")).open  # the Thursday before
 
 
 def test_a_naive_time_is_refused():
