@@ -137,13 +137,14 @@ class VisitInvalid(Exception):
 @dataclass(frozen=True)
 class Visit:
     """One volunteer's pass through a campaign's offices: where they looked up (state and
-    district; district "" when they call only the offices the campaign names) and when they
-    started. Signed into the page, so nobody can change which offices it may count."""
+    district, "" when unknown), whether they call only the offices the campaign names, and
+    when they started. Signed into the page, so nobody can change which offices it counts."""
 
     id: str
     campaign: str
     state: str
     district: str
+    only_targets: bool
     started: datetime
 
     def once(self, secret: str, bioguide: str) -> str:
@@ -168,9 +169,12 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt="advocacy.call-visit")
 
 
-def start_visit(secret: str, campaign: str, state: str, district: str) -> str:
+def start_visit(
+    secret: str, campaign: str, state: str, district: str, *, only_targets: bool = False
+) -> str:
     """A new visit's token, for the page's hidden field."""
-    return _serializer(secret).dumps([secrets.token_urlsafe(12), campaign, state, district])
+    fields = [secrets.token_urlsafe(12), campaign, state, district, only_targets]
+    return _serializer(secret).dumps(fields)
 
 
 def load_visit(secret: str, token: object, campaign: str) -> Visit:
@@ -181,9 +185,9 @@ def load_visit(secret: str, token: object, campaign: str) -> Visit:
         fields, started = _serializer(secret).loads(
             token, max_age=VISIT_DAYS * 86400, return_timestamp=True
         )
-        visit_id, slug, state, district = fields
+        visit_id, slug, state, district, only_targets = fields
     except (BadData, TypeError, ValueError):
         raise VisitInvalid() from None
     if slug != campaign:
         raise VisitInvalid()
-    return Visit(visit_id, slug, state, district, started.astimezone(UTC))
+    return Visit(visit_id, slug, state, district, bool(only_targets), started.astimezone(UTC))

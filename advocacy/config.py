@@ -46,6 +46,9 @@ class Defaults:
     LOOKUP_RATE_LIMIT = "20 per minute;300 per day"
     WRITE_RATE_LIMIT = "60 per hour"
     RENDER_RATE_LIMIT = "120 per minute"
+    # Call mode, per IP and campaign: a phone bank on one Wi-Fi stays under it. Each visit
+    # counts one outcome per office at most, whatever is posted.
+    CALL_RATE_LIMIT = "600 per hour"
     # Sign-in attempts, per IP and (separately) per account.
     LOGIN_RATE_LIMIT = "10 per minute;50 per day"
 
@@ -70,7 +73,8 @@ def validate(config: Mapping[str, Any]) -> None:
                 "Set a real secret key: ADVOCACY_SECRET_KEY=<at least 16 random characters> "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-    for name in ("LOOKUP_RATE_LIMIT", "WRITE_RATE_LIMIT", "RENDER_RATE_LIMIT", "LOGIN_RATE_LIMIT"):
+    limits = ("LOOKUP", "WRITE", "RENDER", "LOGIN", "CALL")
+    for name in (f"{kind}_RATE_LIMIT" for kind in limits):
         try:
             parse_many(str(config[name]))
         except ValueError as exc:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -11,13 +12,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .directory import Member
-from .models import ActionCount
+from .models import ActionCount, CountedOnce
 
 # What a person can report: a letter sent, or a call and its outcome ("called" means they
 # talked to a staffer).
 ACTIONS = ("sent", "called", "voicemail", "busy")
 CALLS = ("called", "voicemail", "busy")
 RECORDED = ("generated", *ACTIONS)  # what the app records
+KEEP_DAYS = 8  # a visit lasts a week (calls.VISIT_DAYS): its keys are kept a day longer
+PRUNE_CHANCE = 1 / 200  # now and then, a count also deletes the keys older than that
 log = logging.getLogger(__name__)
 
 
@@ -35,8 +38,10 @@ def record(
     campaign_id: int = 0,
     ref: str = "",
     hour: int | None = None,
-) -> None:
-    """Add one to the count of `action` for this ask, seat, day, campaign and ref, atomically."""
+    once: str | None = None,
+) -> bool:
+    """Add one to the count of `action` for this ask, seat, day, campaign and ref, atomically.
+    With `once`, a key that was counted before counts nothing: returns False."""
     if action not in RECORDED:
         raise ValueError(action)
     values = {
@@ -53,6 +58,12 @@ def record(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    claim = (
+        insert(CountedOnce)
+        .values(key=once, day=day)
+        .on_conflict_do_nothing()
+        .returning(CountedOnce.key)  # no row back: the key was there already
+    )
     stmt = insert(ActionCount).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[
@@ -69,12 +80,21 @@ def record(
         set_={"count": ActionCount.count + 1},
     )
     try:
+        if once is not None:
+            if session.execute(claim).first() is None:
+                session.rollback()
+                return False
+            if random.random() < PRUNE_CHANCE:
+                session.execute(
+                    sa.delete(CountedOnce).where(CountedOnce.day < day - timedelta(days=KEEP_DAYS))
+                )
         session.execute(stmt)
         session.commit()
     except sa.exc.SQLAlchemyError as exc:
         session.rollback()
         log.warning("Could not record a count: %s", exc.__class__.__name__)
         raise CountFailed() from None
+    return True
 
 
 def total(

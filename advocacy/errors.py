@@ -44,7 +44,8 @@ def json_error(status: int, code: str, message: str) -> ResponseValue:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/count"
+    path = request.path
+    return path.startswith("/api/") or path == "/count" or path.endswith("/call/count")
 
 
 def _render(status: int, code: str, message: str) -> ResponseValue:

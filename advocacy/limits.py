@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import current_app, request
+from flask_limiter.util import get_remote_address
 
 from .extensions import limiter
 
@@ -28,6 +29,24 @@ write = limiter.shared_limit(_write, scope="write")
 write_action = limiter.shared_limit(
     _write, scope="write", exempt_when=lambda: "action" not in request.form
 )
+# Only an address costs a geocoder call: call mode's ZIP-only start is under `calls` alone.
+geocode = limiter.shared_limit(
+    _lookup, scope="lookup", exempt_when=lambda: not request.form.get("address")
+)
+
+
+def _calls() -> str:
+    return current_app.config["CALL_RATE_LIMIT"]
+
+
+def _ip_and_campaign() -> str:
+    """A phone bank shares one IP: its budget is per campaign, not shared with the world."""
+    slug = (request.view_args or {}).get("slug") or request.values.get("c") or ""
+    return f"{get_remote_address()}:{hashlib.sha256(slug.encode()).hexdigest()[:16]}"
+
+
+# Call mode (starts, outcomes, outcomes sent late from a phone's queue), per IP and campaign.
+calls = limiter.shared_limit(_calls, scope="calls", key_func=_ip_and_campaign)
 # Letter rendering costs CPU: a generous budget, so a script can't burn the workers.
 render = limiter.shared_limit(_render, scope="render")
 

@@ -41,6 +41,16 @@ class ActionCount(db.Model):
     count: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
+class CountedOnce(db.Model):
+    """An outcome already counted, as a keyed hash of a visit and an office, so that the same
+    outcome sent twice (a lost answer, then the offline queue) counts once. Pruned after a week."""
+
+    __tablename__ = "counted_once"
+
+    key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, index=True)
+
+
 class Organizer(UserMixin, db.Model):
     __tablename__ = "organizer"
 

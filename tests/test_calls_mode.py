@@ -2,11 +2,12 @@
 
 import html
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import TimestampSigner
 from werkzeug.datastructures import MultiDict
 
 from advocacy.extensions import db
@@ -178,3 +179,172 @@ def test_call_in_window_validation(app, starts, ends, message):
     }
     response = owner.post("/organizer/campaigns/new", data=data)
     assert response.status_code == 422 and message in text(response)
+
+
+def _first_office(app, **campaign_fields):
+    organizers = Organizers(app)
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, **campaign_fields)
+    caller = organizers.client()
+    first = caller.post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    )
+    assert first.status_code == 200
+    return owner, slug, caller, first
+
+
+def _total(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(ActionCount.count), 0)))
+
+
+def test_an_outcome_posted_then_queued_offline_counts_once(app):
+    """The phone lost the answer to a post that got through, so it queued the same outcome."""
+    _, slug, caller, first = _first_office(app)
+    fields = dict(hidden(first))
+    caller.post(f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "busy")]))
+    queued = {"visit": fields["visit"], "member": "B001261", "action": "voicemail"}
+    again = caller.post(f"/c/{slug}/call/count", json=queued)
+    assert again.status_code == 200 and again.get_json() == {
+        "counted": "voicemail",
+        "already": True,
+    }
+    assert _total(app) == 1
+    # The next office, offline from the start: only the queue counts it.
+    second = caller.post(f"/c/{slug}/call/count", json={**queued, "member": "L000571"})
+    assert second.get_json() == {"counted": "voicemail", "already": False}
+    assert _total(app) == 2
+
+
+def test_a_queued_outcome_keeps_the_hour_of_the_call(app, monkeypatch):
+    now = datetime.now(UTC)
+    began = now - timedelta(hours=3)
+    with monkeypatch.context() as m:  # a visit that began three hours ago
+        m.setattr(TimestampSigner, "get_timestamp", lambda self: int(began.timestamp()))
+        _, slug, caller, first = _first_office(app)
+    visit = dict(hidden(first))["visit"]
+    hour_ago = now - timedelta(hours=1)
+    # The page's clock says when each call was made; one before the visit began or in the
+    # future is clamped to the visit's start, or to now.
+    for at, member, action in (
+        (hour_ago.timestamp() * 1000, "B001261", "called"),
+        (0, "L000571", "voicemail"),
+        ((now + timedelta(days=2)).timestamp() * 1000, "H001096", "busy"),
+    ):
+        response = caller.post(
+            f"/c/{slug}/call/count",
+            json={"visit": visit, "member": member, "action": action, "at": at},
+        )
+        assert response.status_code == 200
+    with app.app_context():
+        rows = {r.action: (r.day, r.hour) for r in db.session.scalars(sa.select(ActionCount))}
+    assert rows["called"] == (hour_ago.date(), hour_ago.hour)
+    assert rows["voicemail"] == (began.date(), began.hour)
+    assert rows["busy"][1] in {now.hour, (now + timedelta(minutes=1)).hour}
+
+
+def test_a_visit_counts_only_its_own_offices(app):
+    _, slug, caller, first = _first_office(app)
+    visit = dict(hidden(first))["visit"]
+    other = caller.post(
+        f"/c/{slug}/call/count", json={"visit": visit, "member": "C001056", "action": "called"}
+    )  # Senator Cornyn (Texas): not an office of this Wyoming visit
+    assert other.status_code == 400 and other.get_json()["error"]["code"] == "bad_request"
+    skip = caller.post(
+        f"/c/{slug}/call/count", json={"visit": visit, "member": "B001261", "action": "skip"}
+    )
+    assert skip.status_code == 400
+    assert _total(app) == 0
+
+
+def test_an_altered_or_foreign_visit_is_refused_and_keeps_the_typing(app):
+    _, slug, caller, first = _first_office(app)
+    fields = hidden(first)
+    visit = dict(fields)["visit"]
+    altered = [(k, visit[:-2] + "xx" if k == "visit" else v) for k, v in fields]
+    response = caller.post(
+        f"/c/{slug}/call/next", data=MultiDict(altered + [("outcome", "called")])
+    )
+    page = text(response)
+    assert response.status_code == 400 and "start again" in page
+    assert 'value="Ana"' in response.get_data(as_text=True)  # the start form, filled in
+    owner = Organizers(app).client("c@d.org")
+    other = Organizers(app).campaign(owner, title="Another campaign")
+    foreign = caller.post(
+        f"/c/{other}/call/count", json={"visit": visit, "member": "B001261", "action": "called"}
+    )
+    assert foreign.status_code == 400 and foreign.get_json()["error"]["code"] == "visit_expired"
+    assert _total(app) == 0
+
+
+def test_the_campaigns_own_offices_straight_away(app):
+    from tests.test_organizers import USAID
+
+    organizers = Organizers(app)
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, **USAID, asks=["humanitarian-aid"])
+    caller = organizers.client()
+    start = text(caller.get(f"/c/{slug}/call"))
+    assert "Call the campaign's office only" in start and "Administrator, USAID" in start
+    # An address that would need the geocoder is not looked up: only the ZIP's state is used.
+    first = caller.post(
+        f"/c/{slug}/call",
+        data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001", "address": "broken",
+              "only": "targets"},
+    )  # fmt: skip
+    page = text(first)
+    assert "Office 1 of 1" in page and "Call Administrator, USAID" in page
+    assert "I'm calling from Cheyenne, WY." in page and "Call 202-712-0000" in page
+    done = caller.post(
+        f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
+    )
+    assert "Administrator, USAID: Talked to a staffer" in text(done)
+    with app.app_context():
+        rows = [(r.action, r.chamber) for r in db.session.scalars(sa.select(ActionCount))]
+    assert rows == [("called", "office")]
+    page = first.get_data(as_text=True)
+    form = page[page.index('action="/letter"') :]
+    fields = re.findall(
+        r'type="hidden" name="([^"]+)" value="([^"]*)"', form[: form.index("</form>")]
+    )
+    write = caller.post("/letter", data=MultiDict(fields))  # "Write to this office instead"
+    assert write.status_code == 200 and "Dear Administrator, USAID," in text(write)
+    # A ZIP code that crosses district lines (Austin): no lookup needed to call, and writing
+    # instead goes by the letters page, which asks for the district.
+    split = caller.post(
+        f"/c/{slug}/call",
+        data={"first_name": "Ana", "city": "Austin", "zip": "78704", "only": "targets"},
+    )
+    assert "Office 1 of 1" in text(split) and "I'm calling from Austin, TX." in text(split)
+    page = split.get_data(as_text=True)
+    form = page[page.index('action="/lookup"') :]
+    fields = re.findall(
+        r'type="hidden" name="([^"]+)" value="([^"]*)"', form[: form.index("</form>")]
+    )
+    assert "Your ZIP code is split between 2" in text(
+        caller.post("/lookup", data=MultiDict(fields))
+    )
+
+
+def test_call_mode_is_limited_per_ip_and_campaign(app_factory):
+    app = app_factory(CALL_RATE_LIMIT="3 per hour", LOOKUP_RATE_LIMIT="1 per hour")
+    _, slug, caller, first = _first_office(app)  # 1: a ZIP-only start, no geocoder budget
+    caller.post(f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")]))
+    again = caller.post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    )
+    assert again.status_code == 200  # 3
+    assert caller.post(
+        f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "voicemail")])
+    ).status_code == 429  # fmt: skip
+    # Another campaign from the same connection has its own budget.
+    other = Organizers(app).campaign(Organizers(app).client("c@d.org"), title="Another")
+    assert caller.get(f"/c/{other}/call").status_code == 200
+    assert caller.post(
+        f"/c/{other}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    ).status_code == 200  # fmt: skip
+    # A street address costs a geocoder call: that budget is per IP (1 per hour here).
+    address = {"first_name": "Ana", "city": "Austin", "zip": "78701",
+               "address": "1100 Congress Ave, Austin, TX 78701"}  # fmt: skip
+    assert caller.post(f"/c/{other}/call", data=address).status_code == 200
+    assert caller.post(f"/c/{other}/call", data=address).status_code == 429

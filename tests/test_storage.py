@@ -6,11 +6,14 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from advocacy import counts
 from advocacy.directory import Member
 from advocacy.extensions import db
+from advocacy.models import CountedOnce
 
 POSTGRES = os.environ.get(
     "ADVOCACY_TEST_POSTGRES_URI", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -84,3 +87,39 @@ def test_downgrading_the_campaign_migration_keeps_every_total(migrated):
         db.session.remove()  # end the read transaction before the schema changes again
         assert [tuple(row) for row in total] == [("sent", 4)]
         upgrade()
+
+
+def test_an_outcome_keyed_once_counts_once_under_concurrency(migrated):
+    day = date(2026, 11, 25)
+
+    def bump(i):
+        with migrated.app_context():
+            try:
+                return counts.record(
+                    db.session, "called", "sanctions", SENATOR, day, once=f"visit-{i % 10}"
+                )
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(bump, range(200)))
+    assert results.count(True) == 10
+    with migrated.app_context():
+        assert counts.total(db.session, "called") == 10
+
+
+def test_old_once_keys_are_pruned(migrated, monkeypatch):
+    monkeypatch.setattr(counts, "PRUNE_CHANCE", 1.0)
+    with migrated.app_context():
+        counts.record(db.session, "busy", "sanctions", SENATOR, date(2026, 11, 1), once="old")
+        counts.record(db.session, "busy", "sanctions", SENATOR, date(2026, 11, 20), once="recent")
+        counts.record(db.session, "busy", "sanctions", SENATOR, date(2026, 11, 25), once="new")
+        kept = set(db.session.scalars(sa.select(CountedOnce.key)))
+    assert kept == {"recent", "new"}
+
+
+def test_the_migrations_match_the_models(migrated):
+    with migrated.app_context():
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection)
+            assert compare_metadata(context, db.metadata) == []

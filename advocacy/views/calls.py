@@ -4,24 +4,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from .. import calls, campaigns, counts, limits, services, text
+from ..directory import Member
 from ..districts import AddressNotFound, GeocoderFailed
+from ..errors import json_error
 from ..extensions import db
 from ..forms import CallStartForm
 from ..letters import Constituent, combined_call_script
 from ..lookup import DirectoryOutdated, InvalidInput, Representation, ZipTableOutdated
+from ..models import Campaign
+from .api import json_body
 from .citizen import _asks, _campaign, _campaign_context, _previewing, _ref
 
 bp = Blueprint("calls", __name__)
 bp.context_processor(_campaign_context)
 OUTCOMES = {"called": "Talked to a staffer", "voicemail": "Left a voicemail",
             "busy": "Line busy or mailbox full", "skip": "Skipped"}  # fmt: skip
+EXPIRED = "This call list is more than a week old: start again for today's office hours."
 
 
 def _start(form: CallStartForm, status: int = 200, problem: str | None = None):
-    return render_template("calls/start.html", form=form, problem=problem), status
+    targets = campaigns.targets_of(_campaign())
+    return render_template("calls/start.html", form=form, problem=problem, targets=targets), status
 
 
 @bp.get("/c/<slug>/call")
@@ -37,14 +43,30 @@ def _represent(form: CallStartForm) -> Representation:
     return lookup.by_zip(form.zip.data)
 
 
+def _place_of(zip_code: str) -> tuple[str, str]:
+    """The caller's state and district from their ZIP code alone (no geocoder), for a visit
+    to the campaign's own offices; "" for what the ZIP table can't tell."""
+    try:
+        districts = services.lookup().by_zip(zip_code).districts
+    except (InvalidInput, DirectoryOutdated, ZipTableOutdated):
+        return "", ""
+    states = {d.state for d in districts}
+    state = states.pop() if len(states) == 1 else ""
+    return state, str(districts[0].number) if len(districts) == 1 else ""
+
+
 @bp.post("/c/<slug>/call")
-@limits.lookup
+@limits.calls
+@limits.geocode
 def begin(slug: str):
-    """Find the caller's offices, then show the first one."""
+    """Find the caller's offices (or take only the campaign's own), then show the first."""
     found = _campaign()
     form = CallStartForm()
     if not form.validate():
         return _start(form, 422)
+    if request.form.get("only") == "targets" and campaigns.targets_of(found):
+        state, district = _place_of(form.zip.data)
+        return _visit(found, form, state=state, district=district, only_targets=True)
     try:
         rep = _represent(form)
     except InvalidInput as exc:
@@ -65,37 +87,53 @@ def begin(slug: str):
         )
         return _start(form, 422)
     district = rep.districts[0]
-    state = {"state": district.state, "district": str(district.number)}
-    return _office(found, rep, form, state, index=0, log=[])
+    return _visit(found, form, state=district.state, district=str(district.number))
 
 
-def _offices(found, rep: Representation) -> list:
-    return [*rep.members, *campaigns.targets_of(found)]
+def _visit(found: Campaign, form: CallStartForm, *, only_targets: bool = False, **place: str):
+    token = calls.start_visit(
+        current_app.secret_key, found.slug, **place, only_targets=only_targets
+    )
+    visit = calls.load_visit(current_app.secret_key, token, found.slug)
+    return _office(found, visit, token, form, index=0, log=[])
 
 
-def _office(found, rep, form, state: dict, *, index: int, log: list[str]):
-    offices = _offices(found, rep)
+def offices(found: Campaign, visit: calls.Visit) -> list[Member]:
+    """The offices of a visit: the caller's members (unless they call only the campaign's own
+    offices), then the campaign's."""
+    members: list[Member] = []
+    if not visit.only_targets:
+        try:
+            members = services.lookup().by_district(visit.state, visit.district).members
+        except InvalidInput:  # the seat is gone from a newer directory
+            abort(400)
+    return [*members, *campaigns.targets_of(found)]
+
+
+def _office(found, visit: calls.Visit, token: str, form, *, index: int, log: list[str]):
+    listed = offices(found, visit)
     person = {
         "first_name": form.first_name.data,
         "city": form.city.data,
         "zip": text.zip_code(form.zip.data) or "",
-        **state,
+        "state": visit.state,
+        "district": visit.district,
     }
-    if index >= len(offices):
-        by_id = {m.bioguide: m for m in offices}
+    if index >= len(listed):
+        by_id = {m.bioguide: m for m in listed}
         summary = [
             (by_id[b], OUTCOMES[o]) for b, _, o in (e.partition(":") for e in log) if b in by_id
         ]
         share = campaigns.share_url(request.host_url, found.slug, _ref())
         return render_template("calls/done.html", summary=summary, person=person, share_url=share)
-    member = offices[index]
+    member = listed[index]
     constituent = Constituent(
-        name=person["first_name"], city=person["city"], zip=person["zip"], state=state["state"]
+        name=person["first_name"], city=person["city"], zip=person["zip"], state=visit.state
     )
     script = combined_call_script(services.letters(), _asks(found), member, constituent)
     now = datetime.now(UTC)
     phones = [
-        (o, calls.hours(o, member.state or state["state"], now)) for o in member.offices if o.phone
+        (o, calls.hours(o, member.state or visit.state, now)) for o in member.offices if o.phone
     ]
     return render_template(
         "calls/office.html",
@@ -103,16 +141,29 @@ def _office(found, rep, form, state: dict, *, index: int, log: list[str]):
         script=script,
         phones=phones,
         person=person,
+        visit=token,
         index=index,
-        total=len(offices),
+        total=len(listed),
         log=log,
         outcomes=OUTCOMES,
         ask_slug=_asks(found)[0].slug,
+        count_url=url_for("calls.count", slug=found.slug, ref=_ref() or None),
     )
 
 
+def _count(found: Campaign, visit: calls.Visit, member: Member, outcome: str, at: datetime) -> bool:
+    """Count one outcome, unless this visit has counted one for this office already."""
+    if _previewing(found):
+        return True
+    once = visit.once(current_app.secret_key, member.bioguide)
+    return counts.record(
+        db.session, outcome, _asks(found)[0].slug, member, at.date(),  # the UTC day and hour
+        campaign_id=found.id, ref=_ref(), hour=at.hour, once=once,
+    )  # fmt: skip
+
+
 @bp.post("/c/<slug>/call/next")
-@limits.write
+@limits.calls
 def next_office(slug: str):
     """Record the outcome of one office, then show the next one."""
     found = _campaign()
@@ -120,27 +171,49 @@ def next_office(slug: str):
     if not form.validate():
         abort(400)
     try:
-        rep = services.lookup().by_district(request.form.get("state"), request.form.get("district"))
+        visit = calls.load_visit(current_app.secret_key, request.form.get("visit"), found.slug)
+    except calls.VisitInvalid:
+        return _start(form, 400, EXPIRED)
+    listed = offices(found, visit)
+    try:
         index = int(request.form.get("index", ""))
-    except (InvalidInput, ValueError):
-        abort(400)
-    offices = _offices(found, rep)
-    if not 0 <= index < len(offices):
+    except ValueError:
         abort(400)
     outcome = request.form.get("outcome")
-    if outcome not in OUTCOMES:
+    if not 0 <= index < len(listed) or outcome not in OUTCOMES:
         abort(400)
-    log = [e for e in request.form.getlist("log") if e.count(":") == 1][: len(offices)]
-    member = offices[index]
-    already = any(e.startswith(member.bioguide + ":") for e in log)  # one outcome per office
-    if outcome != "skip" and not already and not _previewing(found):
+    member = listed[index]
+    if outcome != "skip":
         try:
-            counts.record(
-                db.session, outcome, _asks(found)[0].slug, member, services.today(),
-                campaign_id=found.id, ref=_ref(),
-            )  # fmt: skip
+            _count(found, visit, member, outcome, datetime.now(UTC))
         except counts.CountFailed:
             pass  # the volunteer goes on; the count is lost, not their place
+    log = [e for e in request.form.getlist("log") if e.count(":") == 1][: len(listed)]
     log.append(f"{member.bioguide}:{outcome}")
-    state = {"state": request.form["state"], "district": request.form["district"]}
-    return _office(found, rep, form, state, index=index + 1, log=log)
+    token = request.form["visit"]
+    return _office(found, visit, token, form, index=index + 1, log=log)
+
+
+@bp.post("/c/<slug>/call/count")
+@limits.calls
+def count(slug: str):
+    """An outcome a phone kept while offline: {visit, member, action, at (ms since epoch)}.
+    Counted once per visit and office, whether or not its form post got through before."""
+    found = _campaign()
+    data = json_body()
+    if not isinstance(data, dict):
+        return json_error(400, "bad_request", "Send a JSON object with visit, member and action.")
+    try:
+        visit = calls.load_visit(current_app.secret_key, data.get("visit"), found.slug)
+    except calls.VisitInvalid:
+        return json_error(400, "visit_expired", EXPIRED)
+    member = next((m for m in offices(found, visit) if m.bioguide == data.get("member")), None)
+    action = data.get("action")
+    if member is None or action not in counts.CALLS:
+        return json_error(400, "bad_request", "Unknown office or outcome.")
+    try:
+        new = _count(found, visit, member, action, visit.when(data.get("at"), datetime.now(UTC)))
+    except counts.CountFailed:
+        message = "We couldn't record that just now. Please try again in a moment."
+        return json_error(503, "count_failed", message)
+    return jsonify(counted=action, already=not new)

@@ -3,17 +3,16 @@
 //  - an outcome is posted with fetch (the same form, the same URL) and the answer's <main>
 //    replaces this page's <main>: no page load, focus on the new heading;
 //  - when the post fails because the connection is gone, the outcome is queued in
-//    localStorage (anonymous parts only: campaign, ref, action, ask, member), the office is
-//    marked done on the page, and the queue is sent to /count when the `online` event fires,
-//    on the next call page that loads, or after any request that gets through;
+//    localStorage (anonymous parts only: the count URL, the signed visit, which holds the
+//    state and district looked up, the office, the outcome and its time), the office is
+//    marked done on the page, and the queue is sent to the count URL when the `online` event
+//    fires, on the next call page that loads, or after any request that gets through;
 //  - the next office is then fetched with outcome "skip", which the server never counts, and
-//    the "skip" it logs for this office is rewritten to the real outcome. So an outcome is
-//    counted once: by the form post when it got through, or by the queue when it did not;
+//    the "skip" it logs for this office is rewritten to the real outcome;
+//  - the server counts one outcome per visit and office, so a post that got through while its
+//    answer was lost, then the same outcome from the queue, counts once;
 //  - an error page (rate limit, expired form) counted nothing: its message is shown and the
 //    buttons stay; an answer that was cut off counted the outcome: nothing is queued then.
-// Not covered: a post that reached the server while the phone lost the answer *before* any
-// of it arrived looks offline and is queued too. The "key" sent with both lets a server
-// drop such a repeat.
 (function () {
   "use strict";
   if (!window.fetch || !window.DOMParser || !window.URLSearchParams || !window.FormData) { return; }
@@ -26,14 +25,6 @@
   var pending = null; // {form, member, outcome, label}: an office done offline, not yet left
   var flushing = null;
   var unseen = 0; // outcomes sent from the queue that the page hasn't mentioned yet
-  var visit = randomId(); // marks this visit's outcomes (key), so a server could drop repeats
-
-  function randomId() {
-    var bytes = new Uint8Array(8);
-    if (window.crypto && window.crypto.getRandomValues) { window.crypto.getRandomValues(bytes); }
-    else { for (var i = 0; i < bytes.length; i++) { bytes[i] = Math.floor(Math.random() * 256); } }
-    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
-  }
 
   // -- the queue -------------------------------------------------------------------------------
 
@@ -53,7 +44,7 @@
   function writeQueue(items) {
     var now = Date.now();
     items = items.filter(function (item) {
-      return item && typeof item.at === "number" && now - item.at < MAX_AGE;
+      return item && typeof item.url === "string" && typeof item.at === "number" && now - item.at < MAX_AGE;
     }).slice(-MAX_ITEMS);
     var s = store();
     if (!s) { memory = items; return; }
@@ -78,15 +69,13 @@
     return field && field.value ? field.value : meta("csrf-token");
   }
 
-  // One queued outcome to /count: "sent", "retry" (offline, busy, expired form) or "drop".
+  // One queued outcome to its count URL: "sent", "retry" (offline, busy, expired form) or "drop".
   function send(item) {
-    var url = (meta("count-url") || "/count") + "?c=" + encodeURIComponent(item.slug) +
-      (item.ref ? "&ref=" + encodeURIComponent(item.ref) : "");
-    return fetch(url, {
+    return fetch(item.url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token() },
-      body: JSON.stringify({ action: item.action, ask: item.ask, member: item.member, key: item.key })
+      body: JSON.stringify({ visit: item.visit, member: item.member, action: item.action, at: item.at })
     }).then(function (response) {
       if (response.ok) { return "sent"; }
       if (response.status === 429 || response.status >= 500) { return "retry"; }
@@ -157,7 +146,6 @@
   function post(form, outcome) {
     var data = new FormData(form);
     data.append("outcome", outcome);
-    data.append("key", visit);
     return fetch(form.action, {
       method: "POST",
       credentials: "same-origin",
@@ -226,16 +214,14 @@
   // get through (queue), take the outcome buttons away (so it can't be given twice), and say so.
   function doneOffline(form, outcome, label, queue) {
     var member = form.getAttribute("data-member");
-    var slug = form.querySelector("input[name=c]");
-    var ref = form.querySelector("input[name=ref]");
-    if (queue && outcome !== "skip") {
+    var visit = form.querySelector("input[name=visit]");
+    if (queue && outcome !== "skip" && visit) {
       enqueue({
-        key: visit + ":" + member,
-        slug: slug ? slug.value : "",
-        ref: ref ? ref.value : "",
-        action: outcome,
-        ask: form.getAttribute("data-ask"),
+        key: visit.value + ":" + member,
+        url: form.getAttribute("data-count-url"),
+        visit: visit.value,
         member: member,
+        action: outcome,
         at: Date.now()
       });
     }
