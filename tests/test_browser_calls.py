@@ -170,6 +170,11 @@ def dashboard_shows_the_calls(new_context, slug: str) -> None:
 # -- the journeys -----------------------------------------------------------------------------
 
 
+def expect_ready_offline(page: Page) -> None:
+    """The two offices after the first and the summary were fetched in advance."""
+    expect(page.locator("html")).to_have_attribute("data-ahead", "3")
+
+
 def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organizer):
     slug, ref = live_campaign(site, organizer, "call-day"), "callday"
     context, watch = new_context(**PHONE)
@@ -179,6 +184,8 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
     check_page(page)
     loads = len(watch.documents)  # from here on, no page loads: outcomes go by fetch
+    expect_ready_offline(page)
+    assert campaign_counts(site, slug) == set()  # fetching ahead counts nothing
 
     # 1. Talked to a staffer: recorded in the background, the next office in place.
     outcome(page, 1).click()
@@ -188,17 +195,17 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     assert len(watch.documents) == loads
     assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
 
-    # 2. The phone loses its connection: the voicemail is saved, anonymously, on the phone.
+    # 2. The phone's data connection drops (the phone line still works): the voicemail is
+    # saved, anonymously, on the phone, and the next office comes from the pages fetched ahead.
     lummis = page.locator("form.outcomes").get_attribute("data-member")
     context.set_offline(True)
     outcome(page, 2).click()
-    notice = page.get_by_role("alert")
-    expect(notice).to_contain_text(
-        "You're offline: your outcome (Left a voicemail) is saved and will be sent when "
-        "you're back online."
+    expect_office(page, 3)
+    expect(heading(page)).to_be_focused()
+    note = page.locator("#queue-note")
+    expect(note).to_have_text(
+        "1 call outcome is saved on this phone and will be sent when you're back online."
     )
-    expect(notice).to_be_focused()
-    expect(outcome(page, 2)).to_be_hidden()  # given once: it can't be given again
     saved = queue(page)
     [item] = json.loads(saved)
     assert set(item) == {"key", "url", "visit", "action", "member", "at"}
@@ -210,31 +217,56 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     for personal in (FIRST, CITY, ZIP):
         assert personal not in saved
     check_page(page)
-    page.get_by_role("button", name="Continue to the next office").click()
-    expect(notice).to_contain_text("Still offline. We'll move on as soon as you're back online.")
-    expect_office(page, 2)
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
 
-    # Back online: the queued voicemail goes to /count, and the next office follows by itself.
-    context.set_offline(False)
-    expect_office(page, 3)
-    expect(page.locator("#queue-note")).to_have_text(BACK_ONLINE)
-    expect(heading(page)).to_be_focused()
-    assert queue(page) is None
-    assert campaign_counts(site, slug) == {
-        ("called", "senate", "WY", -1, ref, 1),
-        ("voicemail", "senate", "WY", -1, ref, 1),
-    }
-
-    # 3. Line busy: the summary, with the offline voicemail in its place.
+    # 3. Line busy, still offline: the summary, with both outcomes in their places.
     outcome(page, 3).click()
     expect_summary(page, site, slug, ref)
-    expect(heading(page)).to_be_focused()
+    expect(note).to_have_text(
+        "2 call outcomes are saved on this phone and will be sent when you're back online."
+    )
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+
+    # Back online: the queue is sent, once.
+    context.set_offline(False)
+    expect(note).to_have_text("Back online: 2 saved call outcomes were sent.")
+    expect(heading(page)).to_have_text(f"Thank you, {FIRST}")
+    assert queue(page) is None
     check_page(page)
     assert len(watch.documents) == loads
     assert campaign_counts(site, slug) == expected_counts(ref)
 
     dashboard_shows_the_calls(new_context, slug)
+    watch.assert_clean()
+
+
+def test_offline_before_the_next_office_arrived(new_context, site, organizer):
+    """Nothing fetched ahead yet: the office is marked done, the next follows once online."""
+    slug, ref = live_campaign(site, organizer, "call-early"), "early"
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    page.route("**/call/next", lambda route: route.abort("internetdisconnected"))
+    start_calling(page, slug, ref, axe=False)
+    expect_office(page, 1)
+    context.set_offline(True)
+    outcome(page, 1).click()
+    notice = page.get_by_role("alert")
+    expect(notice).to_contain_text(
+        "You're offline: your outcome (Talked to a staffer) is saved and will be sent when "
+        "you're back online."
+    )
+    expect(notice).to_be_focused()
+    expect(outcome(page, 1)).to_be_hidden()  # given once: it can't be given twice
+    check_page(page)
+    page.get_by_role("button", name="Continue to the next office").click()
+    expect(notice).to_contain_text("Still offline. We'll move on as soon as you're back online.")
+    expect_office(page, 1)
+    page.unroute("**/call/next")
+    context.set_offline(False)
+    expect_office(page, 2)
+    expect(page.locator("#queue-note")).to_have_text(BACK_ONLINE)
+    expect(heading(page)).to_be_focused()
+    assert queue(page) is None
+    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
     watch.assert_clean()
 
 
@@ -244,9 +276,11 @@ def test_an_outcome_saved_offline_is_sent_on_the_next_page_load(new_context, sit
     page = context.new_page()
     start_calling(page, slug, ref, axe=False)
     expect_office(page, 1)
+    expect_ready_offline(page)
     context.set_offline(True)
     outcome(page, 1).click()
-    expect(page.get_by_role("alert")).to_contain_text("You're offline")
+    expect_office(page, 2)
+    expect(page.locator("#queue-note")).to_contain_text("1 call outcome is saved on this phone")
     page.close()  # the volunteer gives up for now, still offline
     context.set_offline(False)
 
@@ -284,8 +318,10 @@ def test_an_error_page_counts_nothing_and_a_cut_off_answer_queues_nothing(
     expect(outcome(page, 1)).to_be_enabled()
     assert campaign_counts(site, slug) == set()
 
-    # The server counts the outcome, but its answer is cut off: nothing is queued.
+    # The server counts the outcome, but its answer is cut off: the page queues it too and
+    # goes on with the office fetched ahead; the server counts it once.
     token.evaluate("(input, value) => { input.value = value }", good)
+    expect_ready_offline(page)
 
     def cut_off(route):
         answer = route.fetch()
@@ -294,36 +330,29 @@ def test_an_error_page_counts_nothing_and_a_cut_off_answer_queues_nothing(
 
     page.route("**/call/next", cut_off)
     outcome(page, 1).click()
-    expect(page.get_by_role("alert")).to_contain_text(
-        "Your outcome (Talked to a staffer) is recorded, but the next page didn't load"
-    )
-    assert queue(page) is None
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
-    page.unroute("**/call/next")
-    page.get_by_role("button", name="Continue to the next office").click()
     expect_office(page, 2)
     expect(page.locator(f'input[name=log][value="{barrasso}:called"]')).to_have_count(1)
+    assert len(json.loads(queue(page))) == 1
     assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    page.unroute("**/call/next")
 
-    # The server counts the outcome, and the whole answer is lost: the page can't tell that
-    # from offline, so it queues the outcome too. The server counts it once.
+    # Its whole answer is lost: the same, for the voicemail.
     def lost(route):
         assert route.fetch().ok
         route.abort("internetdisconnected")
 
     page.route("**/call/next", lost)
     outcome(page, 2).click()
-    expect(page.get_by_role("alert")).to_contain_text("You're offline: your outcome")
-    assert len(json.loads(queue(page))) == 1
-    page.unroute("**/call/next")
-    page.get_by_role("button", name="Continue to the next office").click()
     expect_office(page, 3)
-    expect(page.locator("#queue-note")).to_have_text(BACK_ONLINE)
+    assert len(json.loads(queue(page))) == 2
+    page.unroute("**/call/next")
+    outcome(page, 3).click()  # gets through: the queue follows it
+    expect_summary(page, site, slug, ref)
+    expect(page.locator("#queue-note")).to_have_text(
+        "Back online: 2 saved call outcomes were sent."
+    )
     assert queue(page) is None
-    assert campaign_counts(site, slug) == {
-        ("called", "senate", "WY", -1, ref, 1),
-        ("voicemail", "senate", "WY", -1, ref, 1),
-    }
+    assert campaign_counts(site, slug) == expected_counts(ref)
     watch.assert_clean()
 
 

@@ -2,20 +2,24 @@
 // post and everything works. With it:
 //  - an outcome is posted with fetch (the same form, the same URL) and the answer's <main>
 //    replaces this page's <main>: no page load, focus on the new heading;
-//  - when the post fails because the connection is gone, the outcome is queued in
-//    localStorage (anonymous parts only: the count URL, the signed visit, which holds the
-//    state and district looked up, the office, the outcome and its time), the office is
-//    marked done on the page, and the queue is sent to the count URL when the `online` event
-//    fires, on the next call page that loads, or after any request that gets through;
-//  - the next office is then fetched with outcome "skip", which the server never counts, and
-//    the "skip" it logs for this office is rewritten to the real outcome;
+//  - the offices after this one are fetched in advance, each with outcome "skip", which the
+//    server never counts (<html data-ahead> says how many pages are ready);
+//  - when a post gets no answer (the data connection dropped; phone calls may still work),
+//    the outcome is queued in localStorage (anonymous parts only: the count URL, the signed
+//    visit, which holds the state and district looked up, the office, the outcome and its
+//    time) and the next office is shown from the pages fetched in advance, so the volunteer
+//    keeps calling. Without one, the office is marked done and the next follows when the
+//    connection is back. The queue goes to the count URL when the `online` event fires, on
+//    the next call page that loads, or after any request that gets through;
+//  - pages fetched with "skip" log the office as skipped: the outcome given is put back in
+//    their log and in the summary;
 //  - the server counts one outcome per visit and office, so a post that got through while its
 //    answer was lost, then the same outcome from the queue, counts once;
 //  - an error page (rate limit, expired form) counted nothing: its message is shown and the
-//    buttons stay; an answer that was cut off counted the outcome: nothing is queued then.
+//    buttons stay.
 (function () {
   "use strict";
-  if (!window.fetch || !window.DOMParser || !window.URLSearchParams || !window.FormData) { return; }
+  if (!window.fetch || !window.DOMParser || !window.URLSearchParams) { return; }
 
   var QUEUE = "advocacy.calls.queue";
   var MAX_AGE = 7 * 24 * 3600 * 1000; // a week: later, the count would land on the wrong day
@@ -23,6 +27,9 @@
   var memory = []; // the queue when localStorage is unavailable (kept while the page is open)
   var busy = false;
   var pending = null; // {form, member, outcome, label}: an office done offline, not yet left
+  var given = {}; // member -> {outcome, label}: this visit's outcomes, put back into pages
+  var ahead = {}; // office index (the summary: the number of offices) -> a page fetched early
+  var walking = false;
   var flushing = null;
   var unseen = 0; // outcomes sent from the queue that the page hasn't mentioned yet
 
@@ -143,16 +150,25 @@
     note.textContent = text;
   }
 
-  function post(form, outcome) {
-    var data = new FormData(form);
+  // The form's fields and an outcome. Read from the inputs, so that it works as well for a
+  // form in a page fetched in advance (not in this document) as for the one on screen.
+  function fields(form, outcome) {
+    var data = new URLSearchParams();
+    form.querySelectorAll("input[name]").forEach(function (input) {
+      data.append(input.name, input.value);
+    });
     data.append("outcome", outcome);
-    return fetch(form.action, {
+    return data;
+  }
+
+  function post(form, outcome) {
+    return fetch(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { Accept: "text/html" },
-      body: new URLSearchParams(data)
+      body: fields(form, outcome)
     }).then(function (response) {
-      // From here on the server has answered: whatever fails now is not "offline".
+      // From here on the server has answered: an error page counted nothing.
       return response.text().then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
         if (!response.ok) {
@@ -165,7 +181,7 @@
         throw failure(response.ok ? "lost" : "http", "");
       });
     }, function () {
-      throw failure("network", ""); // never reached the server, in all likelihood
+      throw failure("network", "");
     });
   }
 
@@ -177,10 +193,46 @@
     return error;
   }
 
+  function outcomesForm(root) { return root.querySelector("main form.outcomes"); }
+
+  function indexOf(form) { return Number(form.querySelector("input[name=index]").value); }
+
+  // Fetch the offices after the one on screen, one by one, up to the summary.
+  function walk() {
+    var form = outcomesForm(document);
+    if (walking || !form || navigator.onLine === false) { return; }
+    walking = true;
+    function step(form) {
+      var next = indexOf(form) + 1;
+      var known = ahead[next] ? Promise.resolve(ahead[next]) : post(form, "skip");
+      return known.then(function (doc) {
+        ahead[next] = doc;
+        document.documentElement.setAttribute("data-ahead", String(Object.keys(ahead).length));
+        var following = outcomesForm(doc);
+        return following ? step(following) : null;
+      });
+    }
+    step(form).then(function () { walking = false; }, function () { walking = false; });
+  }
+
+  // Put this visit's outcomes into a page fetched with "skip": its log and its summary.
+  function putBack(doc) {
+    doc.querySelectorAll("input[name=log]").forEach(function (entry) {
+      var member = entry.value.split(":")[0];
+      if (given[member]) { entry.setAttribute("value", member + ":" + given[member].outcome); }
+    });
+    doc.querySelectorAll("[data-member]").forEach(function (line) {
+      var shown = line.querySelector(".outcome");
+      var done = given[line.getAttribute("data-member")];
+      if (done && shown) { shown.textContent = done.label; }
+    });
+  }
+
   function show(doc) {
     var main = document.querySelector("main");
     var fresh = doc.querySelector("main");
     if (!main || !fresh) { return; }
+    putBack(doc);
     main.replaceChildren.apply(main, Array.prototype.map.call(fresh.childNodes, function (node) {
       return document.importNode(node, true);
     }));
@@ -210,12 +262,13 @@
     box.textContent = text || "Something went wrong. Please try the button again in a moment.";
   }
 
-  // The office is done, but the next one didn't arrive: queue the count when the post did not
-  // get through (queue), take the outcome buttons away (so it can't be given twice), and say so.
-  function doneOffline(form, outcome, label, queue) {
+  // The post got no answer (or half of one): queue the outcome (the server drops a repeat),
+  // and go on to the next office fetched in advance, or say it follows when back online.
+  function offline(form, outcome, label) {
     var member = form.getAttribute("data-member");
     var visit = form.querySelector("input[name=visit]");
-    if (queue && outcome !== "skip" && visit) {
+    given[member] = { outcome: outcome, label: label };
+    if (outcome !== "skip" && visit) {
       enqueue({
         key: visit.value + ":" + member,
         url: form.getAttribute("data-count-url"),
@@ -225,10 +278,14 @@
         at: Date.now()
       });
     }
-    pending = { form: form, member: member, outcome: outcome, label: label };
-    var last = form.querySelector("input[name=index]");
-    var total = Number(form.getAttribute("data-total"));
-    var isLast = last && Number(last.value) + 1 >= total;
+    var next = ahead[indexOf(form) + 1];
+    if (next) { show(next); } else { waitForNext(form, outcome, label); }
+  }
+
+  // Take the outcome buttons away (the outcome can't be given twice) and say what follows.
+  function waitForNext(form, outcome, label) {
+    pending = { form: form };
+    var isLast = indexOf(form) + 1 >= Number(form.getAttribute("data-total"));
     var fieldset = form.querySelector("fieldset");
     fieldset.hidden = true;
     var old = form.querySelector(".call-problem");
@@ -239,11 +296,9 @@
     notice.tabIndex = -1;
     var said = document.createElement("p");
     said.className = "offline-message";
-    said.textContent = !queue
-      ? "Your outcome (" + label + ") is recorded, but the next page didn't load: your connection is unsteady."
-      : outcome === "skip"
-        ? "You're offline. We'll move on as soon as you're back online."
-        : "You're offline: your outcome (" + label + ") is saved and will be sent when you're back online.";
+    said.textContent = outcome === "skip"
+      ? "You're offline. We'll move on as soon as you're back online."
+      : "You're offline: your outcome (" + label + ") is saved and will be sent when you're back online.";
     var more = document.createElement("p");
     more.className = "offline-more";
     more.textContent = isLast
@@ -261,30 +316,19 @@
     notice.focus();
   }
 
-  // Leave an office done offline: fetch the next page with "skip" (never counted), and put
-  // the real outcome back in its log (and in the summary, at the end).
+  // Leave an office done offline: fetch the next page with "skip" (never counted).
   function resume() {
     if (!pending || busy) { return; }
-    var done = pending;
+    var form = pending.form;
     busy = true;
-    var notice = done.form.querySelector(".offline-notice");
+    var notice = form.querySelector(".offline-notice");
     if (notice) { notice.setAttribute("aria-busy", "true"); }
-    post(done.form, "skip").then(function (doc) {
-      doc.querySelectorAll("input[name=log]").forEach(function (entry) {
-        if (entry.value === done.member + ":skip") {
-          entry.setAttribute("value", done.member + ":" + done.outcome);
-        }
-      });
-      doc.querySelectorAll("[data-member]").forEach(function (line) {
-        var shown = line.querySelector(".outcome");
-        if (line.getAttribute("data-member") === done.member && shown) {
-          shown.textContent = done.label;
-        }
-      });
+    post(form, "skip").then(function (doc) {
       busy = false;
       pending = null;
       show(doc);
       flush();
+      walk();
     }, function (error) {
       busy = false;
       if (notice) { notice.removeAttribute("aria-busy"); }
@@ -312,8 +356,10 @@
     form.setAttribute("aria-busy", "true");
     post(form, outcome).then(function (doc) {
       busy = false;
+      given[form.getAttribute("data-member")] = { outcome: outcome, label: label };
       show(doc);
       flush(); // this one got through: send any that waited
+      walk();
     }, function (error) {
       busy = false;
       form.removeAttribute("aria-busy");
@@ -321,8 +367,8 @@
         buttons(form, false);
         problem(form, error.message);
         button.focus();
-      } else { // counted by the server ("lost") or queued here ("network"): never both
-        doneOffline(form, outcome, label, error.kind === "network");
+      } else {
+        offline(form, outcome, label);
       }
     });
   });
@@ -330,8 +376,9 @@
   window.addEventListener("online", function () {
     flush();
     resume();
+    walk();
   });
 
-  if (navigator.onLine !== false) { flush(); }
+  if (navigator.onLine !== false) { flush(); walk(); }
   noteQueue();
 })();
