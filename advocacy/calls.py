@@ -117,6 +117,30 @@ def window(starts: datetime | None, ends: datetime | None, zone: str, now: datet
     return "live" if now < ends.replace(tzinfo=tz) else "over"
 
 
+WASHINGTON = Office("Washington, DC", "", "", washington=True)
+
+
+def closed_window(starts: datetime, ends: datetime, zone: str) -> str | None:
+    """Why no Washington office is open at any moment of a call-in window given in local
+    times (a federal holiday, a weekend, the hours), or None when some are open."""
+    tz = ZoneInfo(zone)
+    at, end = starts.replace(tzinfo=tz), min(ends, starts + timedelta(days=14)).replace(tzinfo=tz)
+    reasons = []
+    while at < end:
+        found = hours(WASHINGTON, "DC", at)
+        if found.open:
+            return None
+        day = found.local.date()
+        reasons.append(
+            found.holiday if found.holiday else "a weekend" if day.weekday() >= 5 else "hours"
+        )
+        at += timedelta(minutes=15)
+    named = [r for r in dict.fromkeys(reasons) if r != "hours"]
+    if named:
+        return f"it falls on {' and '.join(named)}"
+    return "it is outside 9 a.m. to 5 p.m. Eastern time"
+
+
 def until(starts: datetime, zone: str, now: datetime) -> str:
     """ "3 days", "5 hours", "20 minutes": how long until the call-in starts."""
     seconds = (starts.replace(tzinfo=ZoneInfo(zone)) - now).total_seconds()

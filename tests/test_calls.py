@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from advocacy.calls import STATE_ZONES, holiday, hours
+from advocacy.calls import STATE_ZONES, closed_window, holiday, hours
 from advocacy.directory import STATES, Office
 
 WASHINGTON = Office("Washington, DC", "", "202-224-6441", washington=True)
@@ -68,3 +68,23 @@ def test_offices_are_closed_on_federal_holidays():
 def test_a_naive_time_is_refused():
     with pytest.raises(ValueError):
         hours(WASHINGTON, "WY", datetime(2026, 11, 25, 12, 0))
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "zone", "reason"),
+    [
+        (
+            "2026-11-26T10:00",
+            "2026-11-26T16:00",
+            "America/New_York",
+            "it falls on Thanksgiving Day",
+        ),
+        ("2026-11-28T09:00", "2026-11-29T17:00", "America/Denver", "it falls on a weekend"),
+        ("2026-12-01T18:00", "2026-12-01T20:00", "America/New_York", "outside 9 a.m. to 5 p.m."),
+        ("2026-12-01T06:00", "2026-12-01T08:00", "America/Los_Angeles", None),  # 9 to 11 Eastern
+        ("2026-11-27T09:00", "2026-11-27T12:00", "America/New_York", None),  # Friday after
+    ],
+)
+def test_a_call_in_window_when_offices_are_closed_is_named(starts, ends, zone, reason):
+    found = closed_window(datetime.fromisoformat(starts), datetime.fromisoformat(ends), zone)
+    assert found == reason if reason is None else reason in found

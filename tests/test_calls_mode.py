@@ -348,3 +348,19 @@ def test_call_mode_is_limited_per_ip_and_campaign(app_factory):
                "address": "1100 Congress Ave, Austin, TX 78701"}  # fmt: skip
     assert caller.post(f"/c/{other}/call", data=address).status_code == 200
     assert caller.post(f"/c/{other}/call", data=address).status_code == 429
+
+
+def test_a_call_in_day_on_a_federal_holiday_is_flagged_to_the_organizer(app):
+    organizers, owner, slug = _campaign_with_window(
+        app, "2027-11-25T10:00", "2027-11-25T16:00", zone="America/New_York"
+    )
+    page = text(owner.get(f"/organizer/campaigns/{slug}"))
+    assert (
+        "No Washington office is open during this window (it falls on Thanksgiving Day): "
+        "calls will reach voicemail." in page
+    )
+    data = {"title": "Call-in for Artsakh", "asks": ["sanctions"], "status": "live",
+            "call_starts": "2027-11-24T10:00", "call_ends": "2027-11-24T16:00",
+            "call_zone": "America/New_York"}  # fmt: skip
+    assert owner.post(f"/organizer/campaigns/{slug}/edit", data=data).status_code == 302
+    assert "No Washington office is open" not in text(owner.get(f"/organizer/campaigns/{slug}"))

@@ -195,11 +195,15 @@ def campaign(slug: str):
         by: counts.breakdown(db.session, found.id, by) for by in ("day", "state", "district", "ref")
     }
     window = calls.window(found.call_starts, found.call_ends, found.call_zone, datetime.now(UTC))
+    closed = window in ("upcoming", "live") and calls.closed_window(
+        found.call_starts, found.call_ends, found.call_zone
+    )
     return render_template(
         "organizer/campaign.html",
         campaign=found,
         totals=totals,
         window=window,
+        closed=closed,
         by_hour=[
             (at.astimezone(ZoneInfo(found.call_zone)), n)
             for at, n in counts.calls_by_hour(db.session, found.id)
