@@ -490,6 +490,7 @@ def test_public_progress_bar_and_closed_campaigns(organizers):
         data={"title": "Call-in for Artsakh", "asks": ["sanctions"], "status": "closed"},
     )
     assert "This campaign has ended" in text(citizen.get(f"/c/{slug}"))
+    assert "This campaign has ended. You can still call" in text(citizen.get(f"/c/{slug}/call"))
 
 
 def test_share_links_follow_the_proxy(organizers, app_factory):

@@ -16,7 +16,7 @@ from ..letters import Constituent, combined_call_script
 from ..lookup import DirectoryOutdated, InvalidInput, Representation, ZipTableOutdated
 from ..models import Campaign
 from .api import json_body
-from .citizen import _asks, _campaign, _campaign_context, _previewing, _ref
+from .citizen import _asks, _campaign, _campaign_context, _ended, _previewing, _ref
 
 bp = Blueprint("calls", __name__)
 bp.context_processor(_campaign_context)
@@ -26,8 +26,14 @@ EXPIRED = "This call list is more than a week old: start again for today's offic
 
 
 def _start(form: CallStartForm, status: int = 200, problem: str | None = None):
-    targets = campaigns.targets_of(_campaign())
-    return render_template("calls/start.html", form=form, problem=problem, targets=targets), status
+    found = _campaign()
+    return render_template(
+        "calls/start.html",
+        form=form,
+        problem=problem,
+        targets=campaigns.targets_of(found),
+        ended=_ended(found),
+    ), status
 
 
 @bp.get("/c/<slug>/call")

@@ -119,6 +119,12 @@ def _home(status: int = 200, *, address=None, zip_form=None, problem: str | None
     )
 
 
+def _ended(found: Campaign) -> bool:
+    return found.status == "closed" or (
+        found.ends_on is not None and found.ends_on < services.today()
+    )
+
+
 def _campaign_page(found: Campaign | None) -> dict:
     """What a campaign's own page shows above the lookup: its text, preview and progress."""
     if found is None:
@@ -130,8 +136,7 @@ def _campaign_page(found: Campaign | None) -> dict:
         "call_until": calls.until(found.call_starts, found.call_zone, now)
         if status == "upcoming"
         else None,
-        "ended": found.status == "closed"
-        or (found.ends_on is not None and found.ends_on < services.today()),
+        "ended": _ended(found),
         "description": campaigns.render_description(found.description),
         "summary": campaigns.plain_summary(found.description)
         or "Write to your members of Congress about Artsakh.",
