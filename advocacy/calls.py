@@ -117,27 +117,25 @@ def window(starts: datetime | None, ends: datetime | None, zone: str, now: datet
     return "live" if now < ends.replace(tzinfo=tz) else "over"
 
 
-WASHINGTON = Office("Washington, DC", "", "", washington=True)
-
-
 def closed_window(starts: datetime, ends: datetime, zone: str) -> str | None:
     """Why no Washington office is open at any moment of a call-in window given in local
-    times (a federal holiday, a weekend, the hours), or None when some are open."""
-    tz = ZoneInfo(zone)
-    at, end = starts.replace(tzinfo=tz), min(ends, starts + timedelta(days=14)).replace(tzinfo=tz)
-    reasons = []
-    while at < end:
-        found = hours(WASHINGTON, "DC", at)
-        if found.open:
-            return None
-        day = found.local.date()
-        reasons.append(
-            found.holiday if found.holiday else "a weekend" if day.weekday() >= 5 else "hours"
-        )
-        at += timedelta(minutes=15)
-    named = [r for r in dict.fromkeys(reasons) if r != "hours"]
+    times (a federal holiday, a weekend, the hours), or None when one is open for a while."""
+    tz, eastern = ZoneInfo(zone), ZoneInfo(EASTERN)
+    start = starts.replace(tzinfo=tz).astimezone(eastern)
+    end = min(ends, starts + timedelta(days=14)).replace(tzinfo=tz).astimezone(eastern)
+    named = []
+    day = start.date()
+    while day <= end.date():
+        if _working_day(day):
+            opens = datetime.combine(day, OPENS, eastern)
+            closes = datetime.combine(day, CLOSES, eastern)
+            if max(start, opens) < min(end, closes):
+                return None
+        else:
+            named.append(holiday(day) or "a weekend")
+        day += timedelta(days=1)
     if named:
-        return f"it falls on {' and '.join(named)}"
+        return f"it falls on {' and '.join(dict.fromkeys(named))}"
     return "it is outside 9 a.m. to 5 p.m. Eastern time"
 
 
@@ -171,11 +169,12 @@ class Visit:
     only_targets: bool
     started: datetime
 
-    def once(self, secret: str, bioguide: str) -> str:
+    def once(self, secret: str | bytes, bioguide: str) -> str:
         """The key that lets this visit count one outcome for an office: keyed by the app's
         secret, so the stored keys can't be traced back to a visit or an office."""
         message = f"{self.id}:{bioguide}".encode()
-        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
+        key = secret if isinstance(secret, bytes) else str(secret).encode()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
 
     def when(self, at_ms: object, now: datetime) -> datetime:
         """When an outcome happened, from the page's clock (milliseconds since the epoch) for

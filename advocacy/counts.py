@@ -33,17 +33,20 @@ def record(
     action: str,
     ask: str,
     member: Member,
-    day: date,
+    day: date | None = None,
     *,
     campaign_id: int = 0,
     ref: str = "",
     hour: int | None = None,
     once: str | None = None,
 ) -> bool:
-    """Add one to the count of `action` for this ask, seat, day, campaign and ref, atomically.
-    With `once`, a key that was counted before counts nothing: returns False."""
+    """Add one to the count of `action` for this ask, seat, day and hour (UTC, now unless
+    given), campaign and ref, atomically. With `once`, a key that was counted before counts
+    nothing: returns False."""
     if action not in RECORDED:
         raise ValueError(action)
+    now = datetime.now(UTC)
+    day = now.date() if day is None else day
     values = {
         "action": action,
         "ask": ask,
@@ -51,7 +54,7 @@ def record(
         "state": member.state,
         "district": -1 if member.district is None else member.district,
         "day": day,
-        "hour": datetime.now(UTC).hour if hour is None else hour,
+        "hour": now.hour if hour is None else hour,
         "campaign_id": campaign_id,
         "ref": ref,
         "count": 1,
@@ -84,17 +87,24 @@ def record(
             if session.execute(claim).first() is None:
                 session.rollback()
                 return False
-            if random.random() < PRUNE_CHANCE:
-                session.execute(
-                    sa.delete(CountedOnce).where(CountedOnce.day < day - timedelta(days=KEEP_DAYS))
-                )
         session.execute(stmt)
         session.commit()
     except sa.exc.SQLAlchemyError as exc:
         session.rollback()
         log.warning("Could not record a count: %s", exc.__class__.__name__)
         raise CountFailed() from None
+    if once is not None and random.random() < PRUNE_CHANCE:
+        _prune(session, day - timedelta(days=KEEP_DAYS))
     return True
+
+
+def _prune(session: Session, before: date) -> None:
+    """Delete the once-keys of days before `before`; a failure waits for the next try."""
+    try:
+        session.execute(sa.delete(CountedOnce).where(CountedOnce.day < before))
+        session.commit()
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
 
 
 def total(

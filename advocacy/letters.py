@@ -204,10 +204,8 @@ def combined_call_script(
         requests.append(request if not requests else request.replace("I'm calling to", "I also", 1))
         reasons.append(reason)
     if member.chamber == "office":
-        intro = (
-            f"Hello, my name is {constituent.first_name}, and I'm calling from "
-            f"{constituent.city}, {constituent.state}."
-        )
+        where = ", ".join(filter(None, (constituent.city, constituent.state)))
+        intro = f"Hello, my name is {constituent.first_name}, and I'm calling from {where}."
     else:
         intro = (
             f"Hello, my name is {constituent.first_name}, and I'm a constituent from "

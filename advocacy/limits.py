@@ -45,8 +45,19 @@ def _ip_and_campaign() -> str:
     return f"{get_remote_address()}:{hashlib.sha256(slug.encode()).hexdigest()[:16]}"
 
 
-# Call mode (starts, outcomes, outcomes sent late from a phone's queue), per IP and campaign.
-calls = limiter.shared_limit(_calls, scope="calls", key_func=_ip_and_campaign)
+def _skipping() -> bool:
+    return request.form.get("outcome") == "skip"
+
+
+# Call mode (starts, outcomes, outcomes sent late from a phone's queue), per IP and campaign;
+# a "skip" (the page fetching the next office ahead, or a volunteer skipping) counts nothing,
+# so it is under the budget for rendering pages instead, also per IP and campaign.
+calls = limiter.shared_limit(
+    _calls, scope="calls", key_func=_ip_and_campaign, exempt_when=_skipping
+)
+call_pages = limiter.shared_limit(
+    _render, scope="call-pages", key_func=_ip_and_campaign, exempt_when=lambda: not _skipping()
+)
 # Letter rendering costs CPU: a generous budget, so a script can't burn the workers.
 render = limiter.shared_limit(_render, scope="render")
 

@@ -369,3 +369,50 @@ def test_three_calls_without_javascript(new_context, site, organizer):
     assert len(watch.documents) == 5  # the start page, its post, three outcome posts
     assert campaign_counts(site, slug) == expected_counts(ref)
     watch.assert_clean()
+
+
+def test_a_busy_connection_or_database_keeps_the_outcome_on_the_phone(new_context, site, organizer):
+    """A phone bank over its rate limit (429), then a database too busy to count (the page
+    says data-unsaved): each outcome is kept on the phone, the calls go on, and each is
+    counted once when a request gets through."""
+    slug, ref = live_campaign(site, organizer, "call-busy"), "busy"
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    start_calling(page, slug, ref, axe=False)
+    expect_office(page, 1)
+    expect_ready_offline(page)
+
+    page.route(
+        "**/call/next",
+        lambda route: route.fulfill(status=429, content_type="text/html", body="<main><p>Slow"),
+    )
+    outcome(page, 1).click()
+    expect_office(page, 2)
+    assert len(json.loads(queue(page))) == 1
+    page.unroute("**/call/next")
+
+    def unsaved(route):  # the server's answer when counts.record raised CountFailed
+        body = route.request.post_data.replace("outcome=voicemail", "outcome=skip")
+        answer = route.fetch(post_data=body)
+        html = answer.text().replace(
+            '<p class="meta">',
+            '<p class="alert unsaved" role="status" data-unsaved="voicemail">Busy</p>'
+            '<p class="meta">',
+            1,
+        )
+        route.fulfill(response=answer, body=html)
+
+    page.route("**/call/next", unsaved)
+    outcome(page, 2).click()
+    expect_office(page, 3)
+    expect(page.locator("main .unsaved")).to_contain_text("saved on this phone")
+    page.unroute("**/call/next")
+    expect(page.locator("#queue-note")).to_have_text(
+        "Back online: 2 saved call outcomes were sent."
+    )  # the first was sent after the answer that got through, with the second
+    assert queue(page) is None
+    assert campaign_counts(site, slug) == {
+        ("called", "senate", "WY", -1, ref, 1),
+        ("voicemail", "senate", "WY", -1, ref, 1),
+    }
+    watch.assert_clean()

@@ -83,6 +83,7 @@ def test_a_naive_time_is_refused():
         ("2026-12-01T18:00", "2026-12-01T20:00", "America/New_York", "outside 9 a.m. to 5 p.m."),
         ("2026-12-01T06:00", "2026-12-01T08:00", "America/Los_Angeles", None),  # 9 to 11 Eastern
         ("2026-11-27T09:00", "2026-11-27T12:00", "America/New_York", None),  # Friday after
+        ("2026-12-01T08:59", "2026-12-01T09:10", "America/New_York", None),  # 11 minutes
     ],
 )
 def test_a_call_in_window_when_offices_are_closed_is_named(starts, ends, zone, reason):

@@ -2,7 +2,7 @@
 
 import html
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 from werkzeug.datastructures import MultiDict
 
+from advocacy import calls, counts
 from advocacy.extensions import db
 from advocacy.models import ActionCount
 from tests.test_organizers import PASSWORD, Organizers
@@ -81,8 +82,14 @@ def test_skip_is_not_counted_and_bad_posts_are_refused(app):
     assert skip.status_code == 200 and "Office 2 of 3" in text(skip)
     bad = caller.post(f"/c/{slug}/call/next", data=MultiDict(data + [("outcome", "hacked")]))
     assert bad.status_code == 400
-    tampered = [(k, "99" if k == "index" else v) for k, v in data] + [("outcome", "called")]
-    assert caller.post(f"/c/{slug}/call/next", data=MultiDict(tampered)).status_code == 400
+    # An office that isn't (or is no longer) on this visit's list: start again, typing kept.
+    other = [(k, "C001056" if k == "member" else v) for k, v in data] + [("outcome", "called")]
+    changed = caller.post(f"/c/{slug}/call/next", data=MultiDict(other))
+    assert changed.status_code == 409 and "The list of offices to call has changed" in text(changed)
+    assert 'value="Cheyenne"' in changed.get_data(as_text=True)
+    # A forged log entry is dropped, not a 500.
+    forged = MultiDict(data + [("log", "B001261:bogus"), ("log", "x"), ("outcome", "skip")])
+    assert caller.post(f"/c/{slug}/call/next", data=forged).status_code == 200
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ActionCount)) == 0
 
@@ -115,7 +122,7 @@ def test_reposting_an_outcome_counts_it_once(app):
         f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
     )
     # The back button, then the same office again: the log already holds it.
-    replay = [(k, "0" if k == "index" else v) for k, v in hidden(second)] + [
+    replay = [(k, "B001261" if k == "member" else v) for k, v in hidden(second)] + [
         ("outcome", "voicemail")
     ]
     caller.post(f"/c/{slug}/call/next", data=MultiDict(replay))
@@ -339,7 +346,6 @@ def test_call_mode_is_limited_per_ip_and_campaign(app_factory):
     ).status_code == 429  # fmt: skip
     # Another campaign from the same connection has its own budget.
     other = Organizers(app).campaign(Organizers(app).client("c@d.org"), title="Another")
-    assert caller.get(f"/c/{other}/call").status_code == 200
     assert caller.post(
         f"/c/{other}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
     ).status_code == 200  # fmt: skip
@@ -350,17 +356,73 @@ def test_call_mode_is_limited_per_ip_and_campaign(app_factory):
     assert caller.post(f"/c/{other}/call", data=address).status_code == 429
 
 
+def _next_day(is_wanted) -> date:
+    day = datetime.now(UTC).date() + timedelta(days=2)
+    while not is_wanted(day):
+        day += timedelta(days=1)
+    return day
+
+
 def test_a_call_in_day_on_a_federal_holiday_is_flagged_to_the_organizer(app):
+    closed = _next_day(lambda d: d.weekday() < 5 and calls.holiday(d))
     organizers, owner, slug = _campaign_with_window(
-        app, "2027-11-25T10:00", "2027-11-25T16:00", zone="America/New_York"
+        app, f"{closed}T10:00", f"{closed}T16:00", zone="America/New_York"
     )
     page = text(owner.get(f"/organizer/campaigns/{slug}"))
     assert (
-        "No Washington office is open during this window (it falls on Thanksgiving Day): "
+        f"No Washington office is open during this window (it falls on {calls.holiday(closed)}): "
         "calls will reach voicemail." in page
     )
+    working = _next_day(lambda d: d.weekday() < 5 and not calls.holiday(d))
     data = {"title": "Call-in for Artsakh", "asks": ["sanctions"], "status": "live",
-            "call_starts": "2027-11-24T10:00", "call_ends": "2027-11-24T16:00",
+            "call_starts": f"{working}T10:00", "call_ends": f"{working}T16:00",
             "call_zone": "America/New_York"}  # fmt: skip
     assert owner.post(f"/organizer/campaigns/{slug}/edit", data=data).status_code == 302
-    assert "No Washington office is open" not in text(owner.get(f"/organizer/campaigns/{slug}"))
+    page = text(owner.get(f"/organizer/campaigns/{slug}"))
+    assert "Call-in day" in page and "No Washington office is open" not in page
+
+
+def test_an_outcome_the_database_could_not_take_is_said_and_the_calls_go_on(app, monkeypatch):
+    _, slug, caller, first = _first_office(app)
+
+    def busy(*args, **kwargs):
+        raise counts.CountFailed()
+
+    monkeypatch.setattr(counts, "record", busy)
+    second = caller.post(
+        f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "voicemail")])
+    )
+    assert second.status_code == 200 and "Office 2 of 3" in text(second)
+    assert "We couldn't record your last outcome just now" in text(second)
+    assert 'data-unsaved="voicemail"' in second.get_data(as_text=True)  # the script keeps it
+
+
+def test_skips_and_pages_fetched_ahead_dont_spend_the_call_budget(app_factory):
+    app = app_factory(CALL_RATE_LIMIT="2 per hour", RENDER_RATE_LIMIT="5 per hour")
+    _, slug, caller, first = _first_office(app)  # 1 of 2
+    for _ in range(3):
+        skip = caller.post(
+            f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "skip")])
+        )
+        assert skip.status_code == 200
+    called = caller.post(
+        f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
+    )
+    assert called.status_code == 200  # 2 of 2
+    for expected in (200, 200, 429):  # skips: 5 pages per hour here
+        skip = caller.post(
+            f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "skip")])
+        )
+        assert skip.status_code == expected
+
+
+def test_the_campaigns_own_offices_from_an_unknown_zip(app):
+    from tests.test_organizers import USAID
+
+    organizers = Organizers(app)
+    slug = organizers.campaign(organizers.client("a@b.org"), **USAID)
+    first = organizers.client().post(
+        f"/c/{slug}/call",
+        data={"first_name": "Ana", "city": "Cheyenne", "zip": "00001", "only": "targets"},
+    )
+    assert "Office 1 of 1" in text(first) and "I'm calling from Cheyenne. " in text(first)

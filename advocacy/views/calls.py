@@ -22,7 +22,8 @@ bp = Blueprint("calls", __name__)
 bp.context_processor(_campaign_context)
 OUTCOMES = {"called": "Talked to a staffer", "voicemail": "Left a voicemail",
             "busy": "Line busy or mailbox full", "skip": "Skipped"}  # fmt: skip
-EXPIRED = "This call list is more than a week old: start again for today's office hours."
+EXPIRED = "This call list has expired or was changed: start again for today's office hours."
+CHANGED = "The list of offices to call has changed since this page: start again."
 
 
 def _start(form: CallStartForm, status: int = 200, problem: str | None = None):
@@ -116,7 +117,7 @@ def offices(found: Campaign, visit: calls.Visit) -> list[Member]:
     return [*members, *campaigns.targets_of(found)]
 
 
-def _office(found, visit: calls.Visit, token: str, form, *, index: int, log: list[str]):
+def _office(found, visit: calls.Visit, token: str, form, *, index: int, log: list[str], **extra):
     listed = offices(found, visit)
     person = {
         "first_name": form.first_name.data,
@@ -131,7 +132,9 @@ def _office(found, visit: calls.Visit, token: str, form, *, index: int, log: lis
             (by_id[b], OUTCOMES[o]) for b, _, o in (e.partition(":") for e in log) if b in by_id
         ]
         share = campaigns.share_url(request.host_url, found.slug, _ref())
-        return render_template("calls/done.html", summary=summary, person=person, share_url=share)
+        return render_template(
+            "calls/done.html", summary=summary, person=person, share_url=share, **extra
+        )
     member = listed[index]
     constituent = Constituent(
         name=person["first_name"], city=person["city"], zip=person["zip"], state=visit.state
@@ -154,6 +157,7 @@ def _office(found, visit: calls.Visit, token: str, form, *, index: int, log: lis
         outcomes=OUTCOMES,
         ask_slug=_asks(found)[0].slug,
         count_url=url_for("calls.count", slug=found.slug, ref=_ref() or None),
+        **extra,
     )
 
 
@@ -170,6 +174,7 @@ def _count(found: Campaign, visit: calls.Visit, member: Member, outcome: str, at
 
 @bp.post("/c/<slug>/call/next")
 @limits.calls
+@limits.call_pages
 def next_office(slug: str):
     """Record the outcome of one office, then show the next one."""
     found = _campaign()
@@ -180,24 +185,24 @@ def next_office(slug: str):
         visit = calls.load_visit(current_app.secret_key, request.form.get("visit"), found.slug)
     except calls.VisitInvalid:
         return _start(form, 400, EXPIRED)
-    listed = offices(found, visit)
-    try:
-        index = int(request.form.get("index", ""))
-    except ValueError:
-        abort(400)
     outcome = request.form.get("outcome")
-    if not 0 <= index < len(listed) or outcome not in OUTCOMES:
+    if outcome not in OUTCOMES:
         abort(400)
-    member = listed[index]
+    listed = offices(found, visit)
+    posted = request.form.get("member")
+    index = next((i for i, m in enumerate(listed) if m.bioguide == posted), None)
+    if index is None:  # the campaign's offices or the directory changed since the page
+        return _start(form, 409, CHANGED)
+    member, unsaved = listed[index], None
     if outcome != "skip":
         try:
             _count(found, visit, member, outcome, datetime.now(UTC))
         except counts.CountFailed:
-            pass  # the volunteer goes on; the count is lost, not their place
-    log = [e for e in request.form.getlist("log") if e.count(":") == 1][: len(listed)]
-    log.append(f"{member.bioguide}:{outcome}")
+            unsaved = outcome  # the volunteer goes on; the page's script keeps the outcome
+    log = [e for e in request.form.getlist("log") if e.partition(":")[2] in OUTCOMES]
+    log = [*log[: len(listed)], f"{member.bioguide}:{outcome}"]
     token = request.form["visit"]
-    return _office(found, visit, token, form, index=index + 1, log=log)
+    return _office(found, visit, token, form, index=index + 1, log=log, unsaved=unsaved)
 
 
 @bp.post("/c/<slug>/call/count")

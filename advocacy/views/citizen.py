@@ -396,12 +396,12 @@ def letter():
     preview = _previewing(found)
     if valid and not editing and not preview:
         with contextlib.suppress(counts.CountFailed):
-            counts.record(db.session, "generated", form.ask.data, member, services.today(), **where)
+            counts.record(db.session, "generated", form.ask.data, member, **where)
     if valid and action in counts.ACTIONS and action not in counted and preview:
         counted.append(action)  # shown as done, never counted
     elif valid and action in counts.ACTIONS and action not in counted:
         try:
-            counts.record(db.session, action, form.ask.data, member, services.today(), **where)
+            counts.record(db.session, action, form.ask.data, member, **where)
             counted.append(action)
         except counts.CountFailed:
             count_failed = True
@@ -464,7 +464,7 @@ def count():
         return jsonify(counted=action, preview=True)
     try:
         counts.record(
-            db.session, action, ask.slug, member, services.today(),
+            db.session, action, ask.slug, member,
             campaign_id=found.id if found else 0, ref=_ref(),
         )  # fmt: skip
     except counts.CountFailed:

@@ -4,18 +4,20 @@
 //    replaces this page's <main>: no page load, focus on the new heading;
 //  - the offices after this one are fetched in advance, each with outcome "skip", which the
 //    server never counts (<html data-ahead> says how many pages are ready);
-//  - when a post gets no answer (the data connection dropped; phone calls may still work),
-//    the outcome is queued in localStorage (anonymous parts only: the count URL, the signed
-//    visit, which holds the state and district looked up, the office, the outcome and its
-//    time) and the next office is shown from the pages fetched in advance, so the volunteer
-//    keeps calling. Without one, the office is marked done and the next follows when the
-//    connection is back. The queue goes to the count URL when the `online` event fires, on
-//    the next call page that loads, or after any request that gets through;
+//  - when a post gets no answer in time (the data connection dropped; phone calls may still
+//    work) or is turned away as too many (a phone bank on one connection), the outcome is
+//    queued in localStorage (anonymous parts only: the count URL, the signed visit, which
+//    holds the state and district looked up, the office, the outcome and its time) and the
+//    next office is shown from the pages fetched in advance, so the volunteer keeps calling.
+//    Without one, the office is marked done and the next follows when the connection is back;
+//  - the queue is sent when the `online` event fires, when the page is shown again, every
+//    half minute while it isn't empty, on the next call page that loads, and after any
+//    request that gets through; so is an outcome the server's database could not take;
 //  - pages fetched with "skip" log the office as skipped: the outcome given is put back in
 //    their log and in the summary;
 //  - the server counts one outcome per visit and office, so a post that got through while its
 //    answer was lost, then the same outcome from the queue, counts once;
-//  - an error page (rate limit, expired form) counted nothing: its message is shown and the
+//  - any other error page (an expired form) counted nothing: its message is shown and the
 //    buttons stay.
 (function () {
   "use strict";
@@ -24,6 +26,8 @@
   var QUEUE = "advocacy.calls.queue";
   var MAX_AGE = 7 * 24 * 3600 * 1000; // a week: later, the count would land on the wrong day
   var MAX_ITEMS = 100;
+  var WAIT = 15000; // ms before a post without an answer counts as offline
+  var RETRY = 30000; // ms between tries to send the queue
   var memory = []; // the queue when localStorage is unavailable (kept while the page is open)
   var busy = false;
   var pending = null; // {form, member, outcome, label}: an office done offline, not yet left
@@ -39,20 +43,22 @@
     try { var s = window.localStorage; s.getItem(QUEUE); return s; } catch (e) { return null; }
   }
 
+  function usable(item) {
+    return item && typeof item.url === "string" && typeof item.at === "number" &&
+      Date.now() - item.at < MAX_AGE;
+  }
+
   function readQueue() {
     var s = store();
-    if (!s) { return memory.slice(); }
+    if (!s) { return memory.filter(usable); }
     try {
       var items = JSON.parse(s.getItem(QUEUE) || "[]");
-      return Array.isArray(items) ? items : [];
+      return Array.isArray(items) ? items.filter(usable) : [];
     } catch (e) { return []; }
   }
 
   function writeQueue(items) {
-    var now = Date.now();
-    items = items.filter(function (item) {
-      return item && typeof item.url === "string" && typeof item.at === "number" && now - item.at < MAX_AGE;
-    }).slice(-MAX_ITEMS);
+    items = items.filter(usable).slice(-MAX_ITEMS);
     var s = store();
     if (!s) { memory = items; return; }
     try {
@@ -78,12 +84,12 @@
 
   // One queued outcome to its count URL: "sent", "retry" (offline, busy, expired form) or "drop".
   function send(item) {
-    return fetch(item.url, {
+    return fetchWithin(item.url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token() },
       body: JSON.stringify({ visit: item.visit, member: item.member, action: item.action, at: item.at })
-    }).then(function (response) {
+    }, WAIT).then(function (response) {
       if (response.ok) { return "sent"; }
       if (response.status === 429 || response.status >= 500) { return "retry"; }
       return response.json().then(function (body) {
@@ -161,16 +167,32 @@
     return data;
   }
 
+  // A fetch that gives up after `ms`: on a weak signal a request can hang for minutes.
+  function fetchWithin(url, options, ms) {
+    if (!window.AbortController) { return fetch(url, options); }
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, ms);
+    options.signal = controller.signal;
+    return fetch(url, options).then(function (response) {
+      clearTimeout(timer);
+      return response;
+    }, function (error) {
+      clearTimeout(timer);
+      throw error;
+    });
+  }
+
   function post(form, outcome) {
-    return fetch(form.getAttribute("action"), {
+    return fetchWithin(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { Accept: "text/html" },
       body: fields(form, outcome)
-    }).then(function (response) {
+    }, WAIT).then(function (response) {
       // From here on the server has answered: an error page counted nothing.
       return response.text().then(function (html) {
         var doc = new DOMParser().parseFromString(html, "text/html");
+        if (response.status === 429) { throw failure("busy", ""); }
         if (!response.ok) {
           var message = doc.querySelector("main p");
           throw failure("http", message ? message.textContent.trim() : "");
@@ -185,8 +207,9 @@
     });
   }
 
-  // kind: "network" (no answer), "http" (an error page: nothing was counted), "lost" (the
-  // server took the outcome but its answer did not arrive whole).
+  // kind: "network" (no answer in time), "busy" (too many requests from this connection: a
+  // phone bank), "http" (an error page: nothing was counted), "lost" (the server took the
+  // outcome but its answer did not arrive whole).
   function failure(kind, message) {
     var error = new Error(message);
     error.kind = kind;
@@ -195,7 +218,7 @@
 
   function outcomesForm(root) { return root.querySelector("main form.outcomes"); }
 
-  function indexOf(form) { return Number(form.querySelector("input[name=index]").value); }
+  function indexOf(form) { return Number(form.getAttribute("data-index")); }
 
   // Fetch the offices after the one on screen, one by one, up to the summary.
   function walk() {
@@ -264,26 +287,29 @@
 
   // The post got no answer (or half of one): queue the outcome (the server drops a repeat),
   // and go on to the next office fetched in advance, or say it follows when back online.
-  function offline(form, outcome, label) {
+  function offline(form, outcome, label, kind) {
+    given[form.getAttribute("data-member")] = { outcome: outcome, label: label };
+    if (outcome !== "skip") { save(form, outcome); }
+    var next = ahead[indexOf(form) + 1];
+    if (next) { show(next); } else { waitForNext(form, outcome, label, kind); }
+  }
+
+  function save(form, outcome) {
     var member = form.getAttribute("data-member");
     var visit = form.querySelector("input[name=visit]");
-    given[member] = { outcome: outcome, label: label };
-    if (outcome !== "skip" && visit) {
-      enqueue({
-        key: visit.value + ":" + member,
-        url: form.getAttribute("data-count-url"),
-        visit: visit.value,
-        member: member,
-        action: outcome,
-        at: Date.now()
-      });
-    }
-    var next = ahead[indexOf(form) + 1];
-    if (next) { show(next); } else { waitForNext(form, outcome, label); }
+    if (!visit) { return; }
+    enqueue({
+      key: visit.value + ":" + member,
+      url: form.getAttribute("data-count-url"),
+      visit: visit.value,
+      member: member,
+      action: outcome,
+      at: Date.now()
+    });
   }
 
   // Take the outcome buttons away (the outcome can't be given twice) and say what follows.
-  function waitForNext(form, outcome, label) {
+  function waitForNext(form, outcome, label, kind) {
     pending = { form: form };
     var isLast = indexOf(form) + 1 >= Number(form.getAttribute("data-total"));
     var fieldset = form.querySelector("fieldset");
@@ -296,9 +322,12 @@
     notice.tabIndex = -1;
     var said = document.createElement("p");
     said.className = "offline-message";
-    said.textContent = outcome === "skip"
-      ? "You're offline. We'll move on as soon as you're back online."
-      : "You're offline: your outcome (" + label + ") is saved and will be sent when you're back online.";
+    said.textContent = kind === "busy"
+      ? "Too many calls from this connection right now" + (outcome === "skip" ? "." : ": your outcome (" +
+        label + ") is saved and will be sent shortly.")
+      : outcome === "skip"
+        ? "You're offline. We'll move on as soon as you're back online."
+        : "You're offline: your outcome (" + label + ") is saved and will be sent when you're back online.";
     var more = document.createElement("p");
     more.className = "offline-more";
     more.textContent = isLast
@@ -357,6 +386,12 @@
     post(form, outcome).then(function (doc) {
       busy = false;
       given[form.getAttribute("data-member")] = { outcome: outcome, label: label };
+      var unsaved = doc.querySelector("[data-unsaved]");
+      if (unsaved) { // the database was busy: keep the outcome here and send it again later
+        save(form, outcome);
+        unsaved.textContent = "We couldn't record your last outcome just now: it is saved on " +
+          "this phone and will be sent again shortly.";
+      }
       show(doc);
       flush(); // this one got through: send any that waited
       walk();
@@ -368,16 +403,27 @@
         problem(form, error.message);
         button.focus();
       } else {
-        offline(form, outcome, label);
+        offline(form, outcome, label, error.kind);
       }
     });
   });
 
-  window.addEventListener("online", function () {
+  function retry() {
     flush();
     resume();
     walk();
+  }
+
+  // A phone on a weak signal may never say it went offline, so `online` may never fire: while
+  // outcomes wait, try again now and then, and whenever the page comes back into view.
+  window.addEventListener("online", retry);
+  window.addEventListener("pageshow", retry);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { retry(); }
   });
+  setInterval(function () {
+    if (readQueue().length || pending) { retry(); }
+  }, RETRY);
 
   if (navigator.onLine !== false) { flush(); walk(); }
   noteQueue();
