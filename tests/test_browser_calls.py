@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 
 from advocacy import create_app
 from advocacy.extensions import db
-from advocacy.models import Campaign, Organizer
+from advocacy.models import Campaign, Organizer, Target
 from tests.conftest import make_config
 from tests.test_browser import (
     PHONE,
@@ -85,7 +85,7 @@ def organizer(site: Site) -> int:
         return found.id
 
 
-def live_campaign(site: Site, organizer_id: int, slug: str) -> str:
+def live_campaign(site: Site, organizer_id: int, slug: str, *targets: Target) -> str:
     """A live campaign made straight in the database (test_browser_organizer tests the form)."""
     with site.app.app_context():
         db.session.add(
@@ -95,6 +95,7 @@ def live_campaign(site: Site, organizer_id: int, slug: str) -> str:
                 title=TITLE,
                 asks=["prisoners"],
                 status="live",
+                targets=list(targets),
             )
         )
         db.session.commit()
@@ -415,4 +416,32 @@ def test_a_busy_connection_or_database_keeps_the_outcome_on_the_phone(new_contex
         ("called", "senate", "WY", -1, ref, 1),
         ("voicemail", "senate", "WY", -1, ref, 1),
     }
+    watch.assert_clean()
+
+
+def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
+    """No lookup: the volunteer calls the office the campaign names, then may write instead."""
+    state_dept = Target(title="Secretary of State", phone="202-647-4000", position=0)
+    slug = live_campaign(site, organizer, "call-state", state_dept)
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"/c/{slug}/call")
+    expect(page.get_by_text("Or call only the office this campaign names")).to_be_visible()
+    check_page(page)
+    page.get_by_label("Your first name").fill(FIRST)
+    page.get_by_label("City or town").fill(CITY)
+    page.get_by_role("textbox", name="ZIP code", exact=True).fill(ZIP)
+    page.get_by_role("button", name="Call the campaign's office only").click()
+    expect(heading(page)).to_have_text("Call Secretary of State")
+    expect(page.locator("main p.meta").first).to_have_text("Office 1 of 1")
+    expect(page.locator("blockquote.script")).to_contain_text(
+        f"my name is {FIRST}, and I'm calling from {CITY}, WY."
+    )
+    expect(page.get_by_role("link", name="Call 202-647-4000")).to_have_attribute(
+        "href", "tel:+12026474000"
+    )
+    check_page(page)
+    page.get_by_role("button", name="Write to this office instead").click()
+    expect(page.locator("textarea[name=body]")).to_contain_text("Dear Secretary of State,")
+    assert campaign_counts(site, slug) == {("generated", "office", "", -1, "", 1)}
     watch.assert_clean()
