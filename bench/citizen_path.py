@@ -72,8 +72,36 @@ def main() -> None:
         "state": "TX", "district": "37", "member": "D000399",
     }  # fmt: skip
     rate("POST /letter (letter page)", lambda: client.post("/letter", data=form))
+    call_mode(app, client)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'peak RSS':<45} {peak:10.1f} MiB")
+
+
+def call_mode(app, client) -> None:
+    """A volunteer's pages: the start, an office fetched ahead, an outcome counted."""
+    from advocacy import calls
+    from advocacy.models import Campaign, Organizer
+
+    with app.app_context():
+        owner = Organizer(email="bench@example.org", password_hash="x")
+        db.session.add(owner)
+        db.session.flush()
+        db.session.add(
+            Campaign(organizer_id=owner.id, slug="bench", title="Bench", status="live",
+                     asks=["sanctions", "prisoners", "section-907"])
+        )  # fmt: skip
+        db.session.commit()
+    person = {"first_name": "Ana", "city": "Austin", "zip": "78701"}
+    rate("POST /c/<slug>/call (start, by district)", lambda: client.post(
+        "/c/bench/call", data={**person, "zip": "82001"}))  # fmt: skip
+
+    def office(outcome: str) -> None:
+        visit = calls.start_visit(app.secret_key, "bench", "TX", "37")
+        data = {**person, "visit": visit, "member": "D000399", "outcome": outcome}
+        assert client.post("/c/bench/call/next", data=data).status_code == 200
+
+    rate("POST /c/<slug>/call/next (skip: fetched ahead)", lambda: office("skip"))
+    rate("POST /c/<slug>/call/next (outcome counted)", lambda: office("called"))
 
 
 if __name__ == "__main__":
