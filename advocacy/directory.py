@@ -83,9 +83,13 @@ class Member:
 
     @property
     def salutation(self) -> str:
-        if self.chamber == "office":
+        """How a script or letter names them mid-sentence: "Senator Cruz", or for an office a
+        campaign names, its person ("Samantha Power") or "the" and its title."""
+        if self.chamber != "office":
+            return f"{self.title} {self.last_name}"
+        if self.name != self.title or self.title.lower().startswith("the "):
             return self.name
-        return f"{self.title} {self.last_name}"
+        return f"the {self.title}"
 
     @property
     def seat(self) -> str:

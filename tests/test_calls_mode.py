@@ -46,6 +46,12 @@ def test_calling_through_three_offices(app):
     assert "there ·" in page and (
         "Open now." in page or "leave a voicemail or call after 9 a.m." in page
     )
+    # The Washington number first, above the script; the state offices after it, their
+    # hours said once.
+    assert page.index("Call 202-224-6441") < page.index("Hello, my name is Ana")
+    assert "Line busy or mailbox full? Try a district office" in page
+    assert page.index("Try a district office") > page.index("I don't need a reply")
+    assert "Cheyenne: 307-772-2451" in page and page.count(" there · ") == 2
     outcomes = ["called", "voicemail", "busy"]
     response = first
     for outcome in outcomes:
@@ -54,10 +60,10 @@ def test_calling_through_three_offices(app):
         assert response.status_code == 200
     done = text(response)
     assert "Thank you, Ana" in done
-    assert "John Barrasso: Talked to a staffer" in done
-    assert "Cynthia M. Lummis: Left a voicemail" in done
-    assert "Harriet M. Hageman: Line busy or mailbox full" in done
-    assert f"/c/{slug}?ref=callday" in done
+    assert "Senator John Barrasso: Talked to a staffer" in done
+    assert "Senator Cynthia M. Lummis: Left a voicemail" in done
+    assert "Representative Harriet M. Hageman: Line busy or mailbox full" in done
+    assert f"/c/{slug}?ref=callday" in done and "Send your members a letter" in done
     with app.app_context():
         rows = {
             (r.action, r.chamber, r.ref, r.count)
@@ -300,8 +306,9 @@ def test_the_campaigns_own_offices_straight_away(app):
               "only": "targets"},
     )  # fmt: skip
     page = text(first)
-    assert "Office 1 of 1" in page and "Call Administrator, USAID" in page
+    assert "Office 1 of 1" in page and "Call the Administrator, USAID" in page
     assert "I'm calling from Cheyenne, WY." in page and "Call 202-712-0000" in page
+    assert "I'm calling to ask the Administrator, USAID to support humanitarian aid" in page
     done = caller.post(
         f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
     )

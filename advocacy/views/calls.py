@@ -141,14 +141,17 @@ def _office(found, visit: calls.Visit, token: str, form, *, index: int, log: lis
     )
     script = combined_call_script(services.letters(), _asks(found), member, constituent)
     now = datetime.now(UTC)
-    phones = [
-        (o, calls.hours(o, member.state or visit.state, now)) for o in member.offices if o.phone
-    ]
+    phones = sorted((o for o in member.offices if o.phone), key=lambda o: not o.washington)
+    first, others = (phones[0], phones[1:]) if phones else (None, [])
+    state = member.state or visit.state
     return render_template(
         "calls/office.html",
         member=member,
         script=script,
-        phones=phones,
+        first=first,
+        first_hours=first and calls.hours(first, state, now),
+        others=others,
+        others_hours=others and calls.hours(others[0], state, now),  # one zone: the state's
         person=person,
         visit=token,
         index=index,

@@ -380,7 +380,7 @@
     if (busy || pending) { return; }
     busy = true;
     var outcome = button.value;
-    var label = button.textContent.trim();
+    var label = button.getAttribute("data-label") || button.textContent.trim();
     buttons(form, true);
     form.setAttribute("aria-busy", "true");
     post(form, outcome).then(function (doc) {
