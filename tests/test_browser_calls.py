@@ -441,8 +441,13 @@ def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
         "href", "tel:+12026474000"
     )
     check_page(page)
-    page.get_by_role("button", name="Write to this office instead").click()
-    expect(page.locator("textarea[name=body]")).to_contain_text("Dear Secretary of State,")
+    with context.expect_page() as opened:  # a new tab: this one keeps the volunteer's place
+        page.get_by_role("button", name="Write to this office instead").click()
+    letter = opened.value
+    expect(letter.locator("textarea[name=body]")).to_contain_text("Dear Secretary of State,")
+    expect(letter.locator("main")).not_to_contain_text("members of Congress have no public email")
+    expect(heading(page)).to_have_text("Call the Secretary of State")
+    letter.close()
     assert campaign_counts(site, slug) == {("generated", "office", "", -1, "", 1)}
 
     # Again, skipped while offline: the summary fetched ahead says so in the server's words.

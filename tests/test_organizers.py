@@ -579,6 +579,11 @@ def test_fixed_targets_get_a_letter_and_a_script(organizers, app):
     assert "I urge you to increase humanitarian aid to Armenia" in body
     assert "your constituent" not in body and "As a member of the" not in body
     assert 'href="mailto:press@example.gov?subject=' in html_page
+    page = text(letter)
+    assert "Paste it into the Administrator, USAID's contact form" in page
+    assert "send it by email to press@example.gov" in page
+    assert "members of Congress have no public email" not in page
+    assert "Administrator, USAID · Aid for Artsakh's refugees" in page
     assert 'href="tel:+12027120000"' in html_page
     assert "calling from Cheyenne, WY" in text(letter)
     citizen.post("/letter", data={**form, "shown": target_id, "body": "x", "action": "sent"})
