@@ -38,6 +38,7 @@ STATE_ZONES = {
     "MP": "Pacific/Saipan", "AS": "Pacific/Pago_Pago",
 }  # fmt: skip
 OPENS, CLOSES = time(9, 0), time(17, 0)
+WASHINGTON = Office("Washington, DC", "", "", washington=True)  # every member's DC office
 
 
 @dataclass(frozen=True)

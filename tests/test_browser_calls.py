@@ -159,7 +159,7 @@ def dashboard_shows_the_calls(new_context, slug: str) -> None:
     expect(heading(page)).to_have_text(TITLE)
     for label, n in (
         ("Letters sent", "0"),
-        ("Calls made", "2"),  # talked or voicemail
+        ("Calls that reached an office", "2"),  # talked or voicemail
         ("Calls: talked to a staffer", "1"),
         ("Calls: left a voicemail", "1"),
         ("Calls: line busy or mailbox full", "1"),

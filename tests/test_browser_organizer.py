@@ -187,7 +187,8 @@ def assert_campaign_form_kept(page: Page) -> None:
 
 def counts_table(page: Page, heading: str) -> list[list[str]]:
     """The rows of one counts table on the campaign dashboard: key, written, sent, called."""
-    table = page.locator("h3", has_text=heading).locator("xpath=following-sibling::*[1]")
+    box = page.locator("h3", has_text=heading).locator("xpath=following-sibling::*[1]")
+    table = box.locator("table")
     expect(table).to_have_js_property("tagName", "TABLE")
     return table.evaluate(
         "t => [...t.tBodies[0].rows].map(r => [...r.cells].slice(0, 4)"
@@ -347,7 +348,7 @@ def test_organizer_campaign_citizen_and_counts(new_context, site):
     org.get_by_role("link", name=TITLE).click()
     expect(total(org, "Letters written")).to_have_text("2")
     expect(total(org, "Letters sent")).to_have_text("2")
-    expect(total(org, "Calls made")).to_have_text("0")
+    expect(total(org, "Calls that reached an office")).to_have_text("0")
     today = datetime.now(UTC).date().isoformat()  # counts keep the UTC day
     assert counts_table(org, "By day") == [[today, "2", "2", "0"]]
     assert counts_table(org, "By state") == [["WY", "2", "2", "0"]]

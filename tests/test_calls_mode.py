@@ -423,13 +423,27 @@ def test_skips_and_pages_fetched_ahead_dont_spend_the_call_budget(app_factory):
         assert skip.status_code == expected
 
 
-def test_the_campaigns_own_offices_from_an_unknown_zip(app):
+def test_the_campaigns_own_offices_need_a_known_zip(app):
     from tests.test_organizers import USAID
 
     organizers = Organizers(app)
     slug = organizers.campaign(organizers.client("a@b.org"), **USAID)
-    first = organizers.client().post(
+    response = organizers.client().post(
         f"/c/{slug}/call",
         data={"first_name": "Ana", "city": "Cheyenne", "zip": "00001", "only": "targets"},
     )
-    assert "Office 1 of 1" in text(first) and "I'm calling from Cheyenne. " in text(first)
+    assert response.status_code == 422 and "We don't know ZIP code 00001" in text(response)
+    assert 'value="Cheyenne"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("is_open", [True, False])
+def test_the_start_page_says_when_washington_is_closed(app, monkeypatch, is_open):
+    organizers = Organizers(app)
+    slug = organizers.campaign(organizers.client("a@b.org"))
+    thanksgiving = datetime(2026, 11, 26, 10, 30, tzinfo=ZoneInfo("America/New_York"))
+    now = calls.Hours(open=is_open, local=thanksgiving, zone="America/New_York",
+                      reopens=thanksgiving, holiday="" if is_open else "Thanksgiving Day")  # fmt: skip
+    monkeypatch.setattr(calls, "hours", lambda office, state, at: now)
+    page = text(organizers.client().get(f"/c/{slug}/call"))
+    closed = "Offices in Washington are closed now (10:30 AM Eastern, Thanksgiving Day)"
+    assert (closed in page) is not is_open

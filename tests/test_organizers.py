@@ -450,7 +450,11 @@ def test_dashboard_breakdowns_and_csv_export(organizers):
         json={"action": "called", "ask": "sanctions", "member": "H001096"},
     )
     page = text(owner.get(f"/organizer/campaigns/{slug}"))
-    assert "Letters written 3" in page and "Letters sent 3" in page and "Calls made 1" in page
+    assert (
+        "Letters written 3" in page
+        and "Letters sent 3" in page
+        and "Calls that reached an office 1" in page
+    )
     assert "newsletter 2 2 1" in page and "flyer-3 1 1 0" in page
     assert "WY 3 3 1" in page
     assert "WY (senate) 2 2 0" in page and "WY-0 1 1 1" in page
@@ -743,7 +747,7 @@ def test_calls_are_counted_by_outcome(organizers):
         f"/count?c={slug}", json={"action": "called", "ask": "sanctions", "member": "H001096"}
     )
     dashboard = text(owner.get(f"/organizer/campaigns/{slug}"))
-    assert "Calls made 2" in dashboard
+    assert "Calls that reached an office 2" in dashboard
     assert "Calls: talked to a staffer 1" in dashboard and "Calls: left a voicemail 1" in dashboard
     assert "Calls: line busy or mailbox full 1" in dashboard
     assert "WY 0 0 1 1 1" in dashboard  # by state: written, sent, called, voicemail, busy

@@ -28,12 +28,19 @@ CHANGED = "The list of offices to call has changed since this page: start again.
 
 def _start(form: CallStartForm, status: int = 200, problem: str | None = None):
     found = _campaign()
+    now = datetime.now(UTC)
+    window = calls.window(found.call_starts, found.call_ends, found.call_zone, now)
     return render_template(
         "calls/start.html",
         form=form,
         problem=problem,
         targets=campaigns.targets_of(found),
         ended=_ended(found),
+        call_window=window,
+        call_until=calls.until(found.call_starts, found.call_zone, now)
+        if window == "upcoming"
+        else None,
+        washington=calls.hours(calls.WASHINGTON, "DC", now),
     ), status
 
 
@@ -52,10 +59,11 @@ def _represent(form: CallStartForm) -> Representation:
 
 def _place_of(zip_code: str) -> tuple[str, str]:
     """The caller's state and district from their ZIP code alone (no geocoder), for a visit
-    to the campaign's own offices; "" for what the ZIP table can't tell."""
+    to the campaign's own offices; "" for what the ZIP table can't tell. An unknown ZIP code
+    raises InvalidInput."""
     try:
         districts = services.lookup().by_zip(zip_code).districts
-    except (InvalidInput, DirectoryOutdated, ZipTableOutdated):
+    except (DirectoryOutdated, ZipTableOutdated):
         return "", ""
     states = {d.state for d in districts}
     state = states.pop() if len(states) == 1 else ""
@@ -72,7 +80,11 @@ def begin(slug: str):
     if not form.validate():
         return _start(form, 422)
     if request.form.get("only") == "targets" and campaigns.targets_of(found):
-        state, district = _place_of(form.zip.data)
+        try:
+            state, district = _place_of(form.zip.data)
+        except InvalidInput as exc:
+            form.zip.errors.append(str(exc))
+            return _start(form, 422)
         return _visit(found, form, state=state, district=district, only_targets=True)
     try:
         rep = _represent(form)
