@@ -52,14 +52,18 @@ class Hours:
     holiday: str = ""
 
     @property
+    def when(self) -> str:
+        """ " on Monday" when the office opens later than tomorrow, else ""."""
+        if (self.reopens.date() - self.local.date()).days > 1:
+            return f" on {self.reopens:%A}"
+        return ""
+
+    @property
     def advice(self) -> str:
         if self.open:
             return "Open now."
         closed = f"Closed for {self.holiday}" if self.holiday else "Closed now"
-        when = ""
-        if (self.reopens.date() - self.local.date()).days > 1:
-            when = f" on {self.reopens:%A}"
-        return f"{closed}: leave a voicemail or call after 9 a.m. their time{when}."
+        return f"{closed}: leave a voicemail or call after 9 a.m. their time{self.when}."
 
 
 def zone_for(office: Office, state: str) -> str:

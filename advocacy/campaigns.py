@@ -34,7 +34,7 @@ VARIABLES = {
     "member.title": "Senator, Representative, Delegate or Resident Commissioner",
     "member.name": "the member's full name",
     "member.last_name": "the member's last name",
-    "member.salutation": 'how to address them, e.g. "Senator Cruz"',
+    "member.salutation": 'how to name them mid-sentence: "Senator Cruz", "the Secretary of State"',
     "member.state_name": "the member's state or territory",
     "constituent.first_name": "the writer's first name",
     "constituent.city": "the writer's city or town",
@@ -343,6 +343,8 @@ def target_member(target: Target) -> Member:
         if phone
         else (),
         email=target.email or None,
+        addressed_as=target.name
+        or (target.title if target.title.lower().startswith("the ") else f"the {target.title}"),
     )
 
 

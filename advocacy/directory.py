@@ -80,16 +80,13 @@ class Member:
     term_end: date | None = None
     note: str | None = None
     email: str | None = None  # only a campaign's fixed targets have one
+    addressed_as: str | None = None  # a fixed target: its person, or "the" and its title
 
     @property
     def salutation(self) -> str:
-        """How a script or letter names them mid-sentence: "Senator Cruz", or for an office a
-        campaign names, its person ("Samantha Power") or "the" and its title."""
-        if self.chamber != "office":
-            return f"{self.title} {self.last_name}"
-        if self.name != self.title or self.title.lower().startswith("the "):
-            return self.name
-        return f"the {self.title}"
+        """How a script names them mid-sentence: "Senator Cruz", or for an office a campaign
+        names, its person ("Samantha Power") or "the" and its title."""
+        return self.addressed_as or f"{self.title} {self.last_name}"
 
     @property
     def seat(self) -> str:

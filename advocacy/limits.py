@@ -46,7 +46,8 @@ def _ip_and_campaign() -> str:
 
 
 def _skipping() -> bool:
-    return request.form.get("outcome") == "skip"
+    """A "skip" on call mode's next-office route (never counted)."""
+    return request.endpoint == "calls.next_office" and request.form.get("outcome") == "skip"
 
 
 # Call mode (starts, outcomes, outcomes sent late from a phone's queue), per IP and campaign;

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from werkzeug.security import generate_password_hash
 
@@ -205,7 +206,7 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     expect(heading(page)).to_be_focused()
     note = page.locator("#queue-note")
     expect(note).to_have_text(
-        "1 call outcome is saved on this phone and will be sent when you're back online."
+        "1 call outcome is saved on this phone and will be sent as soon as the connection allows."
     )
     saved = queue(page)
     [item] = json.loads(saved)
@@ -223,7 +224,7 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     outcome(page, 3).click()
     expect_summary(page, site, slug, ref)
     expect(note).to_have_text(
-        "2 call outcomes are saved on this phone and will be sent when you're back online."
+        "2 call outcomes are saved on this phone and will be sent as soon as the connection allows."
     )
     assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
 
@@ -461,4 +462,32 @@ def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
     page.get_by_role("button", name="Skip this office").click()
     expect(page.locator("main ul.choices li")).to_have_text(["Secretary of State: Skipped"])
     context.set_offline(False)
+    watch.assert_clean()
+
+
+def test_a_list_that_changed_mid_visit_starts_again_with_the_typing_kept(
+    new_context, site, organizer
+):
+    slug = live_campaign(
+        site, organizer, "call-changed", Target(title="Secretary of State", phone="202-647-4000")
+    )
+    context, watch = new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"/c/{slug}/call")
+    page.get_by_label("Your first name").fill(FIRST)
+    page.get_by_label("City or town").fill(CITY)
+    page.get_by_role("textbox", name="ZIP code", exact=True).fill(ZIP)
+    page.get_by_role("button", name="Call the campaign's office only").click()
+    expect(heading(page)).to_have_text("Call the Secretary of State")
+    with site.app.app_context():  # the organizer removes the office meanwhile
+        db.session.execute(sa.delete(Target))
+        db.session.commit()
+    page.get_by_role("button", name="Talked to a staffer").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "The list of offices to call has changed since this page: start again."
+    )
+    expect(heading(page)).to_have_text(f"Call your members: {TITLE}")
+    expect(page.get_by_label("Your first name")).to_have_value(FIRST)
+    expect(page.get_by_label("City or town")).to_have_value(CITY)
+    assert campaign_counts(site, slug) == set()
     watch.assert_clean()

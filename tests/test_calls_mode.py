@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 from werkzeug.datastructures import MultiDict
 
-from advocacy import calls, counts
+from advocacy import calls
 from advocacy.extensions import db
 from advocacy.models import ActionCount
 from tests.test_organizers import PASSWORD, Organizers
@@ -95,7 +95,9 @@ def test_skip_is_not_counted_and_bad_posts_are_refused(app):
     assert 'value="Cheyenne"' in changed.get_data(as_text=True)
     # A forged log entry is dropped, not a 500.
     forged = MultiDict(data + [("log", "B001261:bogus"), ("log", "x"), ("outcome", "skip")])
-    assert caller.post(f"/c/{slug}/call/next", data=forged).status_code == 200
+    kept = caller.post(f"/c/{slug}/call/next", data=forged)
+    assert kept.status_code == 200
+    assert [v for k, v in hidden(kept) if k == "log"] == ["B001261:skip"]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ActionCount)) == 0
 
@@ -323,6 +325,9 @@ def test_the_campaigns_own_offices_straight_away(app):
     )
     write = caller.post("/letter", data=MultiDict(fields))  # "Write to this office instead"
     assert write.status_code == 200 and "Dear Administrator, USAID," in text(write)
+    # Its calls are counted in call mode, once: the letter page has no call buttons.
+    assert "Give the outcome in call mode, in the other tab" in text(write)
+    assert 'value="called"' not in write.get_data(as_text=True)
     # A ZIP code that crosses district lines (Austin): no lookup needed to call, and writing
     # instead goes by the letters page, which asks for the district.
     split = caller.post(
@@ -338,6 +343,14 @@ def test_the_campaigns_own_offices_straight_away(app):
     assert "Your ZIP code is split between 2" in text(
         caller.post("/lookup", data=MultiDict(fields))
     )
+
+
+def test_a_start_is_never_a_free_skip(app_factory):
+    app = app_factory(CALL_RATE_LIMIT="2 per hour")
+    _, slug, caller, _ = _first_office(app)  # 1
+    start = {"first_name": "Ana", "city": "Cheyenne", "zip": "82001", "outcome": "skip"}
+    assert caller.post(f"/c/{slug}/call", data=start).status_code == 200  # 2
+    assert caller.post(f"/c/{slug}/call", data=start).status_code == 429
 
 
 def test_call_mode_is_limited_per_ip_and_campaign(app_factory):
@@ -389,19 +402,29 @@ def test_a_call_in_day_on_a_federal_holiday_is_flagged_to_the_organizer(app):
     assert "Call-in day" in page and "No Washington office is open" not in page
 
 
-def test_an_outcome_the_database_could_not_take_is_said_and_the_calls_go_on(app, monkeypatch):
+def test_an_outcome_the_database_could_not_take_is_said_and_the_calls_go_on(app):
     _, slug, caller, first = _first_office(app)
-
-    def busy(*args, **kwargs):
-        raise counts.CountFailed()
-
-    monkeypatch.setattr(counts, "record", busy)
+    with app.app_context():  # the database refuses every count, as a full disk would
+        db.session.execute(sa.text(
+            "CREATE TRIGGER refuse BEFORE INSERT ON action_count "
+            "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+        ))  # fmt: skip
+        db.session.commit()
     second = caller.post(
         f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "voicemail")])
     )
     assert second.status_code == 200 and "Office 2 of 3" in text(second)
     assert "We couldn't record your last outcome just now" in text(second)
     assert 'data-unsaved="voicemail"' in second.get_data(as_text=True)  # the script keeps it
+    with app.app_context():
+        db.session.execute(sa.text("DROP TRIGGER refuse"))
+        db.session.commit()
+    # Sent again (by the page's script): counted now, once; the refused try claimed nothing.
+    visit = dict(hidden(first))["visit"]
+    queued = {"visit": visit, "member": "B001261", "action": "voicemail"}
+    assert caller.post(f"/c/{slug}/call/count", json=queued).get_json()["already"] is False
+    assert caller.post(f"/c/{slug}/call/count", json=queued).get_json()["already"] is True
+    assert _total(app) == 1
 
 
 def test_skips_and_pages_fetched_ahead_dont_spend_the_call_budget(app_factory):

@@ -428,6 +428,7 @@ def test_dashboard_breakdowns_and_csv_export(organizers):
     base = {
         **wyoming_letter(slug, "sanctions"),
     }
+    day = datetime.now(UTC).date().isoformat()  # counts keep the UTC day and hour
     for ref, member in (
         ("newsletter", "B001261"),
         ("newsletter", "H001096"),
@@ -458,7 +459,6 @@ def test_dashboard_breakdowns_and_csv_export(organizers):
     assert "newsletter 2 2 1" in page and "flyer-3 1 1 0" in page
     assert "WY 3 3 1" in page
     assert "WY (senate) 2 2 0" in page and "WY-0 1 1 1" in page
-    day = datetime.now(UTC).date().isoformat()  # counts keep the UTC day and hour
     assert f"{day} 3 3 1" in page
     csv_response = owner.get(f"/organizer/campaigns/{slug}/counts.csv")
     assert csv_response.mimetype == "text/csv"

@@ -117,6 +117,16 @@ def _visit(found: Campaign, form: CallStartForm, *, only_targets: bool = False, 
     return _office(found, visit, token, form, index=0, log=[])
 
 
+class OfficesChanged(Exception):
+    """The offices of a visit are no longer what its page showed (a new directory, or the
+    campaign's offices edited)."""
+
+
+@bp.errorhandler(OfficesChanged)
+def _offices_changed(exc: OfficesChanged):
+    return _start(CallStartForm(), 409, CHANGED)
+
+
 def offices(found: Campaign, visit: calls.Visit) -> list[Member]:
     """The offices of a visit: the caller's members (unless they call only the campaign's own
     offices), then the campaign's."""
@@ -125,7 +135,7 @@ def offices(found: Campaign, visit: calls.Visit) -> list[Member]:
         try:
             members = services.lookup().by_district(visit.state, visit.district).members
         except InvalidInput:  # the seat is gone from a newer directory
-            abort(400)
+            raise OfficesChanged() from None
     return [*members, *campaigns.targets_of(found)]
 
 
@@ -206,8 +216,8 @@ def next_office(slug: str):
     listed = offices(found, visit)
     posted = request.form.get("member")
     index = next((i for i, m in enumerate(listed) if m.bioguide == posted), None)
-    if index is None:  # the campaign's offices or the directory changed since the page
-        return _start(form, 409, CHANGED)
+    if index is None:  # the campaign's offices changed since the page was made
+        raise OfficesChanged()
     member, unsaved = listed[index], None
     if outcome != "skip":
         try:
@@ -233,7 +243,11 @@ def count(slug: str):
         visit = calls.load_visit(current_app.secret_key, data.get("visit"), found.slug)
     except calls.VisitInvalid:
         return json_error(400, "visit_expired", EXPIRED)
-    member = next((m for m in offices(found, visit) if m.bioguide == data.get("member")), None)
+    try:
+        listed = offices(found, visit)
+    except OfficesChanged:
+        return json_error(409, "changed", CHANGED)
+    member = next((m for m in listed if m.bioguide == data.get("member")), None)
     action = data.get("action")
     if member is None or action not in counts.CALLS:
         return json_error(400, "bad_request", "Unknown office or outcome.")

@@ -84,17 +84,19 @@
 
   // One queued outcome to its count URL: "sent", "retry" (offline, busy, expired form) or "drop".
   function send(item) {
-    return fetchWithin(item.url, {
+    return fetchText(item.url, {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": token() },
       body: JSON.stringify({ visit: item.visit, member: item.member, action: item.action, at: item.at })
-    }, WAIT).then(function (response) {
-      if (response.ok) { return "sent"; }
-      if (response.status === 429 || response.status >= 500) { return "retry"; }
-      return response.json().then(function (body) {
+    }).then(function (answer) {
+      var status = answer.response.status;
+      if (answer.response.ok) { return "sent"; }
+      if (status === 429 || status >= 500) { return "retry"; }
+      try {
+        var body = JSON.parse(answer.text);
         return body && body.error && body.error.code === "csrf" ? "retry" : "drop";
-      }, function () { return "drop"; });
+      } catch (e) { return "drop"; }
     }, function () { return "retry"; });
   }
 
@@ -142,7 +144,7 @@
     var waiting = readQueue().length;
     var text = waiting
       ? plural(waiting, "call outcome is", "call outcomes are") +
-        " saved on this phone and will be sent when you're back online."
+        " saved on this phone and will be sent as soon as the connection allows."
       : unseen ? "Back online: " + plural(unseen, "saved call outcome was", "saved call outcomes were") + " sent." : "";
     if (!waiting) { unseen = 0; }
     if (!text) { if (note) { note.remove(); } return; }
@@ -167,52 +169,58 @@
     return data;
   }
 
-  // A fetch that gives up after `ms`: on a weak signal a request can hang for minutes.
-  function fetchWithin(url, options, ms) {
-    if (!window.AbortController) { return fetch(url, options); }
-    var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, ms);
-    options.signal = controller.signal;
+  // A request and its whole answer, given up after WAIT: on a weak signal a request (or the
+  // rest of its answer) can hang for minutes. Fails with "network" when no answer came, and
+  // with "lost" ("http" for an error) when the answer stopped half-way.
+  function fetchText(url, options) {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? setTimeout(function () { controller.abort(); }, WAIT) : null;
+    if (controller) { options.signal = controller.signal; }
+    function done() { if (timer) { clearTimeout(timer); } }
     return fetch(url, options).then(function (response) {
-      clearTimeout(timer);
-      return response;
-    }, function (error) {
-      clearTimeout(timer);
-      throw error;
-    });
-  }
-
-  function post(form, outcome) {
-    return fetchWithin(form.getAttribute("action"), {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "text/html" },
-      body: fields(form, outcome)
-    }, WAIT).then(function (response) {
-      // From here on the server has answered: an error page counted nothing.
-      return response.text().then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        if (response.status === 429) { throw failure("busy", ""); }
-        if (!response.ok) {
-          var message = doc.querySelector("main p");
-          throw failure("http", message ? message.textContent.trim() : "");
-        }
-        if (!doc.querySelector("main")) { throw failure("lost", ""); }
-        return doc;
+      return response.text().then(function (text) {
+        done();
+        return { response: response, text: text };
       }, function () {
+        done();
         throw failure(response.ok ? "lost" : "http", "");
       });
     }, function () {
+      done();
       throw failure("network", "");
     });
   }
 
+  function post(form, outcome) {
+    return fetchText(form.getAttribute("action"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { Accept: "text/html" },
+      body: fields(form, outcome)
+    }).then(function (answer) {
+      // From here on the server has answered: an error page counted nothing.
+      var response = answer.response;
+      var doc = new DOMParser().parseFromString(answer.text, "text/html");
+      if (response.status === 429) { throw failure("busy", ""); }
+      if (!response.ok) {
+        // The start page again (the list expired or changed): it keeps what they typed.
+        if (doc.querySelector("main form[data-start]")) { throw failure("restart", "", doc); }
+        var message = doc.querySelector("main [role=alert], main .alert, main p");
+        throw failure("http", message ? message.textContent.trim() : "");
+      }
+      if (!doc.querySelector("main")) { throw failure("lost", ""); }
+      return doc;
+    });
+  }
+
   // kind: "network" (no answer in time), "busy" (too many requests from this connection: a
-  // phone bank), "http" (an error page: nothing was counted), "lost" (the server took the
-  // outcome but its answer did not arrive whole).
-  function failure(kind, message) {
+  // phone bank), "restart" (the list of offices expired or changed: `doc` is the start page),
+  // "http" (an error page: nothing was counted), "lost" (the server took the outcome but its
+  // answer did not arrive whole).
+  function failure(kind, message, doc) {
     var error = new Error(message);
     error.kind = kind;
+    error.doc = doc;
     return error;
   }
 
@@ -330,9 +338,8 @@
         : "You're offline: your outcome (" + label + ") is saved and will be sent when you're back online.";
     var more = document.createElement("p");
     more.className = "offline-more";
-    more.textContent = isLast
-      ? "Your summary follows as soon as the connection is back."
-      : "The next office follows as soon as the connection is back.";
+    more.textContent = (isLast ? "Your summary" : "The next office") +
+      (kind === "busy" ? " follows in a moment." : " follows as soon as the connection is back.");
     var go = document.createElement("button");
     go.type = "button";
     go.className = "secondary";
@@ -349,6 +356,12 @@
   function resume() {
     if (!pending || busy) { return; }
     var form = pending.form;
+    var next = ahead[indexOf(form) + 1];
+    if (next) { // fetched ahead after all, meanwhile
+      pending = null;
+      show(next);
+      return;
+    }
     busy = true;
     var notice = form.querySelector(".offline-notice");
     if (notice) { notice.setAttribute("aria-busy", "true"); }
@@ -360,6 +373,7 @@
       walk();
     }, function (error) {
       busy = false;
+      if (error.kind === "restart") { pending = null; show(error.doc); return; }
       if (notice) { notice.removeAttribute("aria-busy"); }
       var more = notice && notice.querySelector(".offline-more");
       if (more) {
@@ -390,7 +404,7 @@
       if (unsaved) { // the database was busy: keep the outcome here and send it again later
         save(form, outcome);
         unsaved.textContent = "We couldn't record your last outcome just now: it is saved on " +
-          "this phone and will be sent again shortly.";
+          "this phone and will be sent again.";
       }
       show(doc);
       flush(); // this one got through: send any that waited
@@ -398,7 +412,9 @@
     }, function (error) {
       busy = false;
       form.removeAttribute("aria-busy");
-      if (error.kind === "http") { // an error page: nothing was counted; say why, let them retry
+      if (error.kind === "restart") { // nothing was counted: start again, typing kept
+        show(error.doc);
+      } else if (error.kind === "http") { // an error page: nothing was counted; say why, let them retry
         buttons(form, false);
         problem(form, error.message);
         button.focus();
