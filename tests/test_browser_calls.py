@@ -110,7 +110,9 @@ def heading(page: Page):
     return page.get_by_role("heading", level=1)
 
 
-def start_calling(page: Page, slug: str, ref: str, *, axe: bool = True) -> None:
+def start_calling(
+    page: Page, slug: str, ref: str = "", *, axe: bool = True, button: str = "Start calling"
+) -> None:
     page.goto(f"/c/{slug}/call?ref={ref}")
     expect(heading(page)).to_have_text(f"Call your members: {TITLE}")
     if axe:
@@ -120,7 +122,10 @@ def start_calling(page: Page, slug: str, ref: str, *, axe: bool = True) -> None:
     page.get_by_label("Your first name").fill(FIRST)
     page.get_by_label("City or town").fill(CITY)
     page.get_by_role("textbox", name="ZIP code", exact=True).fill(ZIP)
-    page.get_by_role("button", name="Start calling").click()
+    page.get_by_role("button", name=button).click()
+
+
+ONLY = "Call the campaign's office only"
 
 
 def expect_office(page: Page, number: int) -> None:
@@ -428,11 +433,7 @@ def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
     page = context.new_page()
     page.goto(f"/c/{slug}/call")
     expect(page.get_by_text("Or call only the office this campaign names")).to_be_visible()
-    check_page(page)
-    page.get_by_label("Your first name").fill(FIRST)
-    page.get_by_label("City or town").fill(CITY)
-    page.get_by_role("textbox", name="ZIP code", exact=True).fill(ZIP)
-    page.get_by_role("button", name="Call the campaign's office only").click()
+    start_calling(page, slug, button=ONLY)  # with axe on the start page
     expect(heading(page)).to_have_text("Call the Secretary of State")
     expect(page.locator("main p.meta").first).to_have_text("Office 1 of 1")
     expect(page.locator("blockquote.script")).to_contain_text(
@@ -452,11 +453,7 @@ def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
     assert campaign_counts(site, slug) == {("generated", "office", "", -1, "", 1)}
 
     # Again, skipped while offline: the summary fetched ahead says so in the server's words.
-    page.goto(f"/c/{slug}/call")
-    page.get_by_label("Your first name").fill(FIRST)
-    page.get_by_label("City or town").fill(CITY)
-    page.get_by_role("textbox", name="ZIP code", exact=True).fill(ZIP)
-    page.get_by_role("button", name="Call the campaign's office only").click()
+    start_calling(page, slug, axe=False, button=ONLY)
     expect(page.locator("html")).to_have_attribute("data-ahead", "1")
     context.set_offline(True)
     page.get_by_role("button", name="Skip this office").click()
@@ -473,11 +470,7 @@ def test_a_list_that_changed_mid_visit_starts_again_with_the_typing_kept(
     )
     context, watch = new_context(**PHONE)
     page = context.new_page()
-    page.goto(f"/c/{slug}/call")
-    page.get_by_label("Your first name").fill(FIRST)
-    page.get_by_label("City or town").fill(CITY)
-    page.get_by_role("textbox", name="ZIP code", exact=True).fill(ZIP)
-    page.get_by_role("button", name="Call the campaign's office only").click()
+    start_calling(page, slug, axe=False, button=ONLY)
     expect(heading(page)).to_have_text("Call the Secretary of State")
     with site.app.app_context():  # the organizer removes the office meanwhile
         db.session.execute(sa.delete(Target))
