@@ -114,7 +114,7 @@ def _visit(found: Campaign, form: CallStartForm, *, only_targets: bool = False, 
         current_app.secret_key, found.slug, **place, only_targets=only_targets
     )
     visit = calls.load_visit(current_app.secret_key, token, found.slug)
-    return _office(found, visit, token, form, index=0, log=[])
+    return _office(found, visit, token, form, offices(found, visit), index=0, log=[])
 
 
 class OfficesChanged(Exception):
@@ -139,8 +139,8 @@ def offices(found: Campaign, visit: calls.Visit) -> list[Member]:
     return [*members, *campaigns.targets_of(found)]
 
 
-def _office(found, visit: calls.Visit, token: str, form, *, index: int, log: list[str], **extra):
-    listed = offices(found, visit)
+def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, **extra):
+    """The page of office `index` of the visit's `listed` offices, or the summary after them."""
     person = {
         "first_name": form.first_name.data,
         "city": form.city.data,
@@ -227,7 +227,7 @@ def next_office(slug: str):
     log = [e for e in request.form.getlist("log") if e.partition(":")[2] in OUTCOMES]
     log = [*log[: len(listed)], f"{member.bioguide}:{outcome}"]
     token = request.form["visit"]
-    return _office(found, visit, token, form, index=index + 1, log=log, unsaved=unsaved)
+    return _office(found, visit, token, form, listed, index=index + 1, log=log, unsaved=unsaved)
 
 
 @bp.post("/c/<slug>/call/count")
