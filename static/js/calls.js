@@ -30,7 +30,7 @@
   var RETRY = 30000; // ms between tries to send the queue
   var memory = []; // the queue when localStorage is unavailable (kept while the page is open)
   var busy = false;
-  var pending = null; // {form, member, outcome, label}: an office done offline, not yet left
+  var pending = null; // {form}: an office done offline, its next page not here yet
   var given = {}; // member -> {outcome, label}: this visit's outcomes, put back into pages
   var ahead = {}; // office index (the summary: the number of offices) -> a page fetched early
   var walking = false;
