@@ -181,7 +181,7 @@ class Visit:
         key = secret if isinstance(secret, bytes) else str(secret).encode()
         return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
 
-    def when(self, at_ms: object, now: datetime) -> datetime:
+    def called_at(self, at_ms: object, now: datetime) -> datetime:
         """When an outcome happened, from the page's clock (milliseconds since the epoch) for
         one sent late from the offline queue; kept between the visit's start and `now`."""
         if isinstance(at_ms, bool) or not isinstance(at_ms, int | float) or at_ms != at_ms:

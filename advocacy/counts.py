@@ -61,12 +61,6 @@ def record(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    claim = (
-        insert(CountedOnce)
-        .values(key=once, day=day)
-        .on_conflict_do_nothing()
-        .returning(CountedOnce.key)  # no row back: the key was there already
-    )
     stmt = insert(ActionCount).values(**values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[
@@ -84,6 +78,12 @@ def record(
     )
     try:
         if once is not None:
+            claim = (
+                insert(CountedOnce)
+                .values(key=once, day=day)
+                .on_conflict_do_nothing()
+                .returning(CountedOnce.key)  # no row back: the key was there already
+            )
             if session.execute(claim).first() is None:
                 session.rollback()
                 return False

@@ -83,6 +83,11 @@ class Member:
     addressed_as: str | None = None  # a fixed target: its person, or "the" and its title
 
     @property
+    def full_name(self) -> str:
+        """A heading's name: "Senator John Barrasso", or an office's own name."""
+        return self.name if self.chamber == "office" else f"{self.title} {self.name}"
+
+    @property
     def salutation(self) -> str:
         """How a script names them mid-sentence: "Senator Cruz", or for an office a campaign
         names, its person ("Samantha Power") or "the" and its title."""

@@ -15,11 +15,17 @@ def tel_uri(phone: str) -> str:
     return f"tel:+1{digits}"
 
 
+def zone_label(zone: str) -> str:
+    """ "America/Los_Angeles" -> "Los Angeles", as in "(Los Angeles time)"."""
+    return zone.split("/")[-1].replace("_", " ")
+
+
 def register_blueprints(app: Flask) -> None:
     from ..directory import HAS_SENATORS, STATES, house_title, seat_label
     from . import api, calls, citizen, meta, organizer
 
     app.jinja_env.filters["tel"] = tel_uri
+    app.jinja_env.filters["zone"] = zone_label
     app.jinja_env.globals.update(
         states=STATES, has_senators=HAS_SENATORS, seat_label=seat_label, house_title=house_title
     )

@@ -16,7 +16,7 @@ from ..letters import Constituent, combined_call_script
 from ..lookup import DirectoryOutdated, InvalidInput, Representation, ZipTableOutdated
 from ..models import Campaign
 from .api import json_body
-from .citizen import _asks, _campaign, _campaign_context, _ended, _previewing, _ref
+from .citizen import _asks, _call_in, _campaign, _campaign_context, _ended, _previewing, _ref
 
 bp = Blueprint("calls", __name__)
 bp.context_processor(_campaign_context)
@@ -28,19 +28,14 @@ CHANGED = "The list of offices to call has changed since this page: start again.
 
 def _start(form: CallStartForm, status: int = 200, problem: str | None = None):
     found = _campaign()
-    now = datetime.now(UTC)
-    window = calls.window(found.call_starts, found.call_ends, found.call_zone, now)
     return render_template(
         "calls/start.html",
         form=form,
         problem=problem,
         targets=campaigns.targets_of(found),
         ended=_ended(found),
-        call_window=window,
-        call_until=calls.until(found.call_starts, found.call_zone, now)
-        if window == "upcoming"
-        else None,
-        washington=calls.hours(calls.WASHINGTON, "DC", now),
+        washington=calls.hours(calls.WASHINGTON, "DC", datetime.now(UTC)),
+        **_call_in(found),
     ), status
 
 
@@ -252,7 +247,9 @@ def count(slug: str):
     if member is None or action not in counts.CALLS:
         return json_error(400, "bad_request", "Unknown office or outcome.")
     try:
-        new = _count(found, visit, member, action, visit.when(data.get("at"), datetime.now(UTC)))
+        new = _count(
+            found, visit, member, action, visit.called_at(data.get("at"), datetime.now(UTC))
+        )
     except counts.CountFailed:
         message = "We couldn't record that just now. Please try again in a moment."
         return json_error(503, "count_failed", message)

@@ -125,17 +125,23 @@ def _ended(found: Campaign) -> bool:
     )
 
 
+def _call_in(found: Campaign) -> dict:
+    """Where the campaign's call-in window stands now, for its pages."""
+    now = datetime.now(UTC)
+    status = calls.window(found.call_starts, found.call_ends, found.call_zone, now)
+    upcoming = status == "upcoming"
+    return {
+        "call_window": status,
+        "call_until": calls.until(found.call_starts, found.call_zone, now) if upcoming else None,
+    }
+
+
 def _campaign_page(found: Campaign | None) -> dict:
     """What a campaign's own page shows above the lookup: its text, preview and progress."""
     if found is None:
         return {}
-    now = datetime.now(UTC)
-    status = calls.window(found.call_starts, found.call_ends, found.call_zone, now)
     return {
-        "call_window": status,
-        "call_until": calls.until(found.call_starts, found.call_zone, now)
-        if status == "upcoming"
-        else None,
+        **_call_in(found),
         "ended": _ended(found),
         "description": campaigns.render_description(found.description),
         "summary": campaigns.plain_summary(found.description)
