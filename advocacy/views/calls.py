@@ -77,8 +77,8 @@ def begin(slug: str):
     if request.form.get("only") == "targets" and campaigns.targets_of(found):
         try:
             state, district = _place_of(form.zip.data)
-        except InvalidInput as exc:
-            form.zip.errors.append(str(exc))
+        except InvalidInput:  # the street address isn't used on this path: just the ZIP
+            form.zip.errors.append(f"We don't know ZIP code {form.zip.data}: please check it.")
             return _start(form, 422)
         return _visit(found, form, state=state, district=district, only_targets=True)
     try:
