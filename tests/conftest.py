@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,9 @@ from advocacy.extensions import db
 from tests.fakes import LEGISLATORS_DATA, ZCCD, FakeCensus, file_server
 
 TODAY = "2026-11-25"
+# The day the served data files say they were last modified (the "as of" users see),
+# fixed so tests don't depend on when ../shared was copied onto this machine.
+DATA_AS_OF = datetime(2026, 6, 15, 12, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +27,9 @@ def data_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("site")
     shutil.copytree(LEGISLATORS_DATA, site / "congress-legislators")
     shutil.copyfile(ZCCD, site / "zccd.csv")
+    stamp = DATA_AS_OF.timestamp()
+    for path in site.rglob("*"):
+        os.utime(path, (stamp, stamp))
     return site
 
 

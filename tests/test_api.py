@@ -15,7 +15,7 @@ def test_lookup_by_address(client):
     assert response.status_code == 200
     data = response.get_json()
     assert data["congress"] == 119
-    assert data["as_of"] == "2026-11-25"
+    assert data["as_of"] == "2026-06-15"
     assert data["ambiguous"] is False
     assert data["districts"] == [{"state": "TX", "district": 37}]
     assert data["vacancies"] == []

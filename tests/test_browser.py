@@ -163,7 +163,7 @@ def assert_austin_results(page: Page, city: str = "Austin") -> None:
     expect(main).to_contain_text("TX-37")
     for member in ("Representative Lloyd Doggett", "Senator John Cornyn", "Senator Ted Cruz"):
         expect(page.get_by_role("heading", name=member)).to_be_visible()
-    expect(main).to_contain_text("Member data as of November 25, 2026")
+    expect(main).to_contain_text("Member data as of June 15, 2026")
     expect(page.get_by_label("City or town")).to_have_value(city)  # guessed from the address
     expect(page.get_by_label("ZIP code")).to_have_value("78701")
 

@@ -51,7 +51,7 @@ def test_austin_is_tx37_lloyd_doggett_not_tx10(client):
     assert "TX-37" in page and "Lloyd Doggett" in page
     assert "John Cornyn" in page and "Ted Cruz" in page
     assert "TX-10" not in page and "Michael T. McCaul" not in page
-    assert "Member data as of November 25, 2026" in page
+    assert "Member data as of June 15, 2026" in page
     assert "119th Congress" in page
     assert 'href="tel:+12022254865"' in response.get_data(as_text=True)
 
