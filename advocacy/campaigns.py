@@ -20,6 +20,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from .directory import STATES, Member, Office
+from .letters import Ask, Constituent, LetterBook, combined_call_script
 from .models import Campaign, Organizer, Target
 
 log = logging.getLogger(__name__)
@@ -292,6 +293,19 @@ def texts_for(campaign: Campaign | None, member: Member, first_name: str, city: 
         closing=render(campaign.closing),
         call_script=" ".join(render(campaign.call_script).split()),
     )
+
+
+def call_script(
+    campaign: Campaign | None,
+    book: LetterBook,
+    asks: list[Ask],
+    member: Member,
+    caller: Constituent,
+) -> str:
+    """What a caller says to this office: the campaign's own call script, if it has one, else
+    one script covering its asks."""
+    own = texts_for(campaign, member, caller.first_name, caller.city).call_script
+    return own or combined_call_script(book, asks, member, caller)
 
 
 def share_url(base_url: str, slug: str, ref: str = "") -> str:

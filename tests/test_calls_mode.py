@@ -472,3 +472,18 @@ def test_the_start_page_says_when_washington_is_closed(app, monkeypatch, is_open
     page = text(organizers.client().get(f"/c/{slug}/call"))
     closed = "Offices in Washington are closed now (10:30 AM Eastern, Thanksgiving Day)"
     assert (closed in page) is not is_open
+
+
+def test_the_campaigns_own_call_script_is_read_in_call_mode_and_on_call_sheets(app):
+    organizers = Organizers(app)
+    owner = organizers.client("a@b.org")
+    own = "Hi, I'm {{ constituent.first_name }} from {{ constituent.city }}: {{ member.salutation }}, please act on Section 907."
+    slug = organizers.campaign(owner, asks=["sanctions", "prisoners"], call_script=own)
+    first = organizers.client().post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    )
+    page = text(first)
+    assert "Hi, I'm Ana from Cheyenne: Senator Barrasso, please act on Section 907." in page
+    assert "I also ask" not in page  # the asks' own scripts are replaced
+    sheet = text(owner.get(f"/organizer/campaigns/{slug}/callsheet?state=WY"))
+    assert "Hi, I'm [name] from [your city]: Senator Lummis, please act on Section 907." in sheet

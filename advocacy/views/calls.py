@@ -12,7 +12,7 @@ from ..districts import AddressNotFound, GeocoderFailed
 from ..errors import json_error
 from ..extensions import db
 from ..forms import CallStartForm
-from ..letters import Constituent, combined_call_script
+from ..letters import Constituent
 from ..lookup import DirectoryOutdated, InvalidInput, Representation, ZipTableOutdated
 from ..models import Campaign
 from .api import json_body
@@ -156,7 +156,7 @@ def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, 
     constituent = Constituent(
         name=person["first_name"], city=person["city"], zip=person["zip"], state=visit.state
     )
-    script = combined_call_script(services.letters(), _asks(found), member, constituent)
+    script = campaigns.call_script(found, services.letters(), _asks(found), member, constituent)
     now = datetime.now(UTC)
     phones = sorted((o for o in member.offices if o.phone), key=lambda o: not o.washington)
     first, others = (phones[0], phones[1:]) if phones else (None, [])

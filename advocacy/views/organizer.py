@@ -27,7 +27,7 @@ from .. import calls, campaigns, counts, limits, services
 from ..directory import STATES
 from ..extensions import db, login_manager
 from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
-from ..letters import Constituent, combined_call_script
+from ..letters import Constituent
 from ..models import Campaign, Organizer, Target
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
@@ -300,7 +300,7 @@ def callsheet(slug: str):
     sheets = [
         (
             m,
-            combined_call_script(services.letters(), asks, m, caller),
+            campaigns.call_script(found, services.letters(), asks, m, caller),
             calls.zone_for_member(m, state),
         )
         for m in offices
