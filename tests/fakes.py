@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import re
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -130,6 +131,8 @@ class FakeCensus:
                 [self._match(congress, [_record(self._base_record(), "48", "37", 120)])]
             )
         if "1100 congress" in a:
+            if "," not in a and not re.search(r"[0-9]{5}", a):
+                return 200, self.nomatch  # a street alone, without a city or ZIP code
             if congress == 119:
                 return 200, self.austin_119
             rec = self.austin_default["result"]["addressMatches"][0]["geographies"][

@@ -487,3 +487,25 @@ def test_the_campaigns_own_call_script_is_read_in_call_mode_and_on_call_sheets(a
     assert "I also ask" not in page  # the asks' own scripts are replaced
     sheet = text(owner.get(f"/organizer/campaigns/{slug}/callsheet?state=WY"))
     assert "Hi, I'm [name] from [your city]: Senator Lummis, please act on Section 907." in sheet
+
+
+def test_a_street_alone_finds_the_member_in_a_zip_that_crosses_district_lines(app, census):
+    organizers = Organizers(app)
+    slug = organizers.campaign(organizers.client("a@b.org"))
+    caller = organizers.client()
+    person = {"first_name": "Ana", "city": "Austin", "zip": "78704"}
+    asked = text(caller.post(f"/c/{slug}/call", data=person))
+    assert "Your ZIP code crosses district lines: add your street address" in asked
+    census.reset()
+    first = caller.post(f"/c/{slug}/call", data={**person, "address": "1100 Congress Ave"})
+    assert "Office 1 of 3" in text(first)
+    response = first
+    for _ in range(2):  # the two senators, then the House member
+        data = MultiDict(hidden(response) + [("outcome", "skip")])
+        response = caller.post(f"/c/{slug}/call/next", data=data)
+    assert "Call Representative Lloyd Doggett" in text(response)
+    assert [r["address"] for r in census.requests] == ["1100 Congress Ave, Austin, TX 78704"]
+    # A visit that can't go on gives the start form back with the street address too.
+    altered = [(k, v + "xx" if k == "visit" else v) for k, v in hidden(first)]
+    again = caller.post(f"/c/{slug}/call/next", data=MultiDict(altered + [("outcome", "busy")]))
+    assert again.status_code == 400 and 'value="1100 Congress Ave"' in again.get_data(as_text=True)

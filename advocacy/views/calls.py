@@ -48,8 +48,21 @@ def start(slug: str):
 def _represent(form: CallStartForm) -> Representation:
     lookup = services.lookup()
     if form.address.data:
-        return lookup.by_address(form.address.data)
+        return lookup.by_address(_one_line(form))
     return lookup.by_zip(form.zip.data)
+
+
+def _one_line(form: CallStartForm) -> str:
+    """The street address as the geocoder wants it: a street alone ("1100 Congress Ave") gets
+    the city, state and ZIP code typed in their own fields; a full address is left as it is."""
+    street = form.address.data
+    if "," in street or text.trailing_zip(street):
+        return street
+    try:
+        state, _ = _place_of(form.zip.data)
+    except InvalidInput:
+        state = ""
+    return f"{street}, {form.city.data}, {' '.join(filter(None, (state, form.zip.data)))}"
 
 
 def _place_of(zip_code: str) -> tuple[str, str]:
@@ -140,6 +153,7 @@ def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, 
         "first_name": form.first_name.data,
         "city": form.city.data,
         "zip": text.zip_code(form.zip.data) or "",
+        "address": form.address.data or "",  # kept only in the page, to start again with
         "state": visit.state,
         "district": visit.district,
     }
