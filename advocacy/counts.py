@@ -19,6 +19,7 @@ from .models import ActionCount, CountedOnce
 ACTIONS = ("sent", "called", "voicemail", "busy")
 CALLS = ("called", "voicemail", "busy")
 RECORDED = ("generated", *ACTIONS)  # what the app records
+KEY = ("action", "ask", "chamber", "state", "district", "day", "hour", "campaign_id", "ref")
 KEEP_DAYS = 8  # a visit lasts a week (calls.VISIT_DAYS): its keys are kept a day longer
 PRUNE_CHANCE = 1 / 200  # now and then, a count also deletes the keys older than that
 log = logging.getLogger(__name__)
@@ -41,8 +42,8 @@ def record(
     once: str | None = None,
 ) -> bool:
     """Add one to the count of `action` for this ask, seat, day and hour (UTC, now unless
-    given), campaign and ref, atomically. With `once`, a key that was counted before counts
-    nothing: returns False."""
+    given), campaign and ref, atomically. With `once`, a key counts one outcome: the same
+    outcome again counts nothing (returns False); another one replaces it (a corrected tap)."""
     if action not in RECORDED:
         raise ValueError(action)
     now = datetime.now(UTC)
@@ -57,37 +58,38 @@ def record(
         "hour": now.hour if hour is None else hour,
         "campaign_id": campaign_id,
         "ref": ref,
-        "count": 1,
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(ActionCount).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[
-            "action",
-            "ask",
-            "chamber",
-            "state",
-            "district",
-            "day",
-            "hour",
-            "campaign_id",
-            "ref",
-        ],
-        set_={"count": ActionCount.count + 1},
+    stmt = (
+        insert(ActionCount)
+        .values(**values, count=1)
+        .on_conflict_do_update(index_elements=KEY, set_={"count": ActionCount.count + 1})
+        .returning(ActionCount.id)
     )
     try:
+        moved = None
         if once is not None:
-            claim = (
-                insert(CountedOnce)
-                .values(key=once, day=day)
-                .on_conflict_do_nothing()
-                .returning(CountedOnce.key)  # no row back: the key was there already
+            claim = insert(CountedOnce).values(key=once, day=day).on_conflict_do_nothing()
+            if session.execute(claim.returning(CountedOnce.key)).first() is None:
+                moved = _held(session, once, action)  # counted before
+                if moved is None:
+                    session.rollback()
+                    return False
+        # Rows are changed in the order of their keys, so two corrections at once can't each
+        # hold the row the other one waits for.
+        mine = tuple(values[c] for c in KEY)
+        if moved is not None and moved[1] < mine:
+            _take_off(session, moved[0])
+        counted = session.execute(stmt).scalar_one()
+        if moved is not None and moved[1] > mine:
+            _take_off(session, moved[0])
+        if once is not None:
+            session.execute(
+                sa.update(CountedOnce)
+                .where(CountedOnce.key == once)
+                .values(action=action, count_id=counted)
             )
-            if session.execute(claim).first() is None:
-                session.rollback()
-                return False
-        session.execute(stmt)
         session.commit()
     except sa.exc.SQLAlchemyError as exc:
         session.rollback()
@@ -96,6 +98,41 @@ def record(
     if once is not None and random.random() < PRUNE_CHANCE:
         _prune(session, day - timedelta(days=KEEP_DAYS))
     return True
+
+
+def _held(session: Session, once: str, action: str) -> tuple[int, tuple] | None:
+    """The count row (id, key) a claimed key holds another outcome in, locked until the
+    transaction ends; None when it holds `action` already (or can't say: an older key)."""
+    held = session.execute(
+        sa.select(CountedOnce.action, ActionCount.id, *(getattr(ActionCount, c) for c in KEY))
+        .join(ActionCount, ActionCount.id == CountedOnce.count_id)
+        .where(CountedOnce.key == once)
+        .with_for_update(of=CountedOnce)  # a correction at the same time waits for this one
+    ).first()
+    if held is None or held[0] == action:
+        return None
+    return held[1], tuple(held[2:])
+
+
+def _take_off(session: Session, count_id: int) -> None:
+    """One less in a count row; a row down to nothing is deleted."""
+    row = ActionCount.id == count_id
+    session.execute(
+        sa.update(ActionCount).where(row, ActionCount.count > 0).values(count=ActionCount.count - 1)
+    )
+    session.execute(sa.delete(ActionCount).where(row, ActionCount.count == 0))
+
+
+def counted(session: Session, keys: dict[str, str]) -> dict[str, str]:
+    """The outcomes counted under once-keys: {keys[key]: action}; {} if the database can't say."""
+    try:
+        rows = session.execute(
+            sa.select(CountedOnce.key, CountedOnce.action).where(CountedOnce.key.in_(keys))
+        ).all()
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
+        return {}
+    return {keys[key]: action for key, action in rows if action}
 
 
 def _prune(session: Session, before: date) -> None:

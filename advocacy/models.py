@@ -43,12 +43,15 @@ class ActionCount(db.Model):
 
 class CountedOnce(db.Model):
     """An outcome already counted, as a keyed hash of a visit and an office, so that the same
-    outcome sent twice (a lost answer, then the offline queue) counts once. Pruned after a week."""
+    outcome sent twice (a lost answer, then the offline queue) counts once, and another one
+    (a corrected tap) moves the count. Pruned after a week."""
 
     __tablename__ = "counted_once"
 
     key: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date, index=True)
+    action: Mapped[str | None] = mapped_column(sa.String(16))  # what was counted
+    count_id: Mapped[int | None] = mapped_column(sa.Integer)  # the action_count row it went to
 
 
 class Organizer(UserMixin, db.Model):

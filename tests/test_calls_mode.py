@@ -119,23 +119,40 @@ def test_call_start_errors_keep_the_typing(app):
     assert PASSWORD
 
 
-def test_reposting_an_outcome_counts_it_once(app):
+def _counted(app):
+    with app.app_context():
+        rows = db.session.scalars(sa.select(ActionCount))
+        return {(r.action, r.state, r.chamber): r.count for r in rows}
+
+
+def test_reposting_an_outcome_counts_it_once_and_a_corrected_one_replaces_it(app):
+    """Without JavaScript: an outcome, then the back button and the same office again."""
     organizers = Organizers(app)
     slug = organizers.campaign(organizers.client("a@b.org"))
     caller = organizers.client()
     first = caller.post(
         f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
     )
-    second = caller.post(
-        f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
-    )
-    # The back button, then the same office again: the log already holds it.
-    replay = [(k, "B001261" if k == "member" else v) for k, v in hidden(second)] + [
-        ("outcome", "voicemail")
-    ]
-    caller.post(f"/c/{slug}/call/next", data=MultiDict(replay))
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.sum(ActionCount.count))) == 1
+    for outcome in ("busy", "busy"):  # the page posted again (a double tap, a reload)
+        second = caller.post(
+            f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", outcome)])
+        )
+    assert _counted(app) == {("busy", "WY", "senate"): 1}
+    # Back to the first office: a mis-tap corrected moves the count, never adds one, and a
+    # skip afterwards changes nothing.
+    for outcome in ("called", "skip"):
+        second = caller.post(
+            f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", outcome)])
+        )
+        assert _counted(app) == {("called", "WY", "senate"): 1}
+    done = second
+    for _ in range(2):
+        done = caller.post(
+            f"/c/{slug}/call/next", data=MultiDict(hidden(done) + [("outcome", "skip")])
+        )
+    summary = text(done)
+    assert "Senator John Barrasso: Talked to a staffer" in summary
+    assert summary.count("Senator John Barrasso") == 1
 
 
 def _campaign_with_window(app, starts, ends, zone="America/Denver"):
@@ -219,7 +236,7 @@ def test_an_outcome_posted_then_queued_offline_counts_once(app):
     """The phone lost the answer to a post that got through, so it queued the same outcome."""
     _, slug, caller, first = _first_office(app)
     fields = dict(hidden(first))
-    caller.post(f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "busy")]))
+    caller.post(f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "voicemail")]))
     queued = {"visit": fields["visit"], "member": "B001261", "action": "voicemail"}
     again = caller.post(f"/c/{slug}/call/count", json=queued)
     assert again.status_code == 200 and again.get_json() == {

@@ -1,6 +1,7 @@
 """Anonymous counts on SQLite and PostgreSQL: migrations from empty, exact under concurrency."""
 
 import os
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
@@ -13,7 +14,7 @@ from flask_migrate import downgrade, upgrade
 from advocacy import counts
 from advocacy.directory import Member
 from advocacy.extensions import db
-from advocacy.models import CountedOnce
+from advocacy.models import ActionCount, CountedOnce
 
 POSTGRES = os.environ.get(
     "ADVOCACY_TEST_POSTGRES_URI", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -106,6 +107,32 @@ def test_an_outcome_keyed_once_counts_once_under_concurrency(migrated):
     assert results.count(True) == 10
     with migrated.app_context():
         assert counts.total(db.session, "called") == 10
+
+
+def test_corrected_outcomes_move_their_count_under_concurrency(migrated):
+    """Outcomes for the same visit and office, each different from the last (taps corrected
+    after the back button), at different hours: each key counts one outcome, the last."""
+    day = date(2026, 11, 25)
+
+    def tap(i):
+        with migrated.app_context():
+            try:
+                counts.record(
+                    db.session, counts.CALLS[i % 3], "sanctions", SENATOR, day,
+                    hour=i % 5, once=f"visit-{i % 10}",
+                )  # fmt: skip
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(tap, range(300)))
+    with migrated.app_context():
+        kept = Counter(db.session.scalars(sa.select(CountedOnce.action)))
+        assert sum(kept.values()) == 10
+        assert {a: counts.total(db.session, a) for a in counts.CALLS} == {
+            a: kept[a] for a in counts.CALLS
+        }
+        assert db.session.scalar(sa.select(sa.func.min(ActionCount.count))) == 1  # no empty rows
 
 
 def test_old_once_keys_are_pruned(migrated, monkeypatch):

@@ -158,10 +158,9 @@ def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, 
         "district": visit.district,
     }
     if index >= len(listed):
-        by_id = {m.bioguide: m for m in listed}
-        summary = [
-            (by_id[b], OUTCOMES[o]) for b, _, o in (e.partition(":") for e in log) if b in by_id
-        ]
+        given = {b: o for b, _, o in (e.partition(":") for e in log)}
+        given.update(_counted(found, visit, listed))  # after a back button, a corrected tap
+        summary = [(m, OUTCOMES[given[m.bioguide]]) for m in listed if m.bioguide in given]
         share = campaigns.share_url(request.host_url, found.slug, _ref())
         return render_template(
             "calls/done.html", summary=summary, person=person, share_url=share, **extra
@@ -204,6 +203,14 @@ def _count(found: Campaign, visit: calls.Visit, member: Member, outcome: str, at
         db.session, outcome, _asks(found)[0].slug, member, at.date(),  # the UTC day and hour
         campaign_id=found.id, ref=_ref(), hour=at.hour, once=once,
     )  # fmt: skip
+
+
+def _counted(found: Campaign, visit: calls.Visit, listed: list[Member]) -> dict[str, str]:
+    """The outcome counted for each office of this visit, as the server knows it."""
+    if _previewing(found):
+        return {}
+    secret = current_app.secret_key
+    return counts.counted(db.session, {visit.once(secret, m.bioguide): m.bioguide for m in listed})
 
 
 @bp.post("/c/<slug>/call/next")
