@@ -145,13 +145,13 @@ def closed_window(starts: datetime, ends: datetime, zone: str) -> str | None:
 
 
 def until(starts: datetime, zone: str, now: datetime) -> str:
-    """ "3 days", "5 hours", "20 minutes": how long until the call-in starts."""
-    seconds = (starts.replace(tzinfo=ZoneInfo(zone)) - now).total_seconds()
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = int(seconds // size)
-            return f"{n} {unit}{'s' if n > 1 else ''}"
-    return "a minute"
+    """ "2 days and 3 hours", "5 hours", "20 minutes": how long until the call-in starts, in
+    its two largest units (a whole unit left out would make Friday sound like tomorrow)."""
+    minutes = int((starts.replace(tzinfo=ZoneInfo(zone)) - now).total_seconds() // 60)
+    days, hours, minutes = minutes // 1440, minutes % 1440 // 60, minutes % 60
+    parts = [(days, "day"), (hours, "hour")] if days else [(hours, "hour"), (minutes, "minute")]
+    said = [f"{n} {unit}{'s' if n > 1 else ''}" for n, unit in parts if n > 0]
+    return " and ".join(said) or "a minute"
 
 
 VISIT_DAYS = 7  # as long as a phone keeps an outcome queued offline

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from advocacy.calls import STATE_ZONES, closed_window, holiday, hours
+from advocacy.calls import STATE_ZONES, closed_window, holiday, hours, until
 from advocacy.directory import STATES, Office
 
 WASHINGTON = Office("Washington, DC", "", "202-224-6441", washington=True)
@@ -89,3 +89,19 @@ def test_a_naive_time_is_refused():
 def test_a_call_in_window_when_offices_are_closed_is_named(starts, ends, zone, reason):
     found = closed_window(datetime.fromisoformat(starts), datetime.fromisoformat(ends), zone)
     assert found == reason if reason is None else reason in found
+
+
+@pytest.mark.parametrize(
+    ("starts", "said"),
+    [
+        ("2026-12-04T09:00", "1 day and 23 hours"),  # Friday, seen on Wednesday at 10
+        ("2026-12-05T10:00", "3 days"),
+        ("2026-12-02T11:59", "1 hour and 59 minutes"),
+        ("2026-12-02T12:00", "2 hours"),
+        ("2026-12-02T10:20", "20 minutes"),
+        ("2026-12-02T10:00", "a minute"),
+    ],
+)
+def test_how_long_until_a_call_in_starts(starts, said):
+    wednesday = datetime(2026, 12, 2, 15, tzinfo=UTC)  # 10 a.m. in New York
+    assert until(datetime.fromisoformat(starts), "America/New_York", wednesday) == said
