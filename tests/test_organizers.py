@@ -772,3 +772,19 @@ def test_call_sheets_for_a_phone_bank(organizers):
     assert "I also ask Senator Barrasso to press the Administration" in sheet
     assert "202-224-6441" in sheet and "9 a.m.–5 p.m. Eastern" in sheet and "(Denver time)" in sheet
     assert page.get_data(as_text=True).count('<table class="tally">') == 4
+    # One office alone, from the link on its sheet.
+    alone = f"/organizer/campaigns/{slug}/callsheet?office=B001261&amp;state=WY"
+    assert page.get_data(as_text=True).count("Print this office alone") == 4
+    assert alone in page.get_data(as_text=True)
+    one = owner.get(alone.replace("&amp;", "&"))
+    assert text(one).count("Senator John Barrasso") == 2  # the heading, and the script
+    assert "Lummis" not in text(one)
+    assert one.get_data(as_text=True).count('<table class="tally">') == 1
+    # Only the campaign's own offices, for callers from anywhere.
+    assert "Show call sheets for the campaign's office" in text(
+        owner.get(f"/organizer/campaigns/{slug}/callsheet")
+    )
+    own = text(owner.get(f"/organizer/campaigns/{slug}/callsheet?only=targets"))
+    assert "Call sheets: Call-in for Artsakh, the campaign's offices" in own
+    assert "Administrator, USAID" in own and "Barrasso" not in own
+    assert "Hello, my name is [name], and I'm calling from [your city]." in own

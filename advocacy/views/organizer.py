@@ -285,16 +285,25 @@ def export(slug: str):
 @bp.get("/campaigns/<slug>/callsheet")
 @login_required
 def callsheet(slug: str):
-    """Printable call sheets for a phone bank: every office of a state, one per page."""
+    """Printable call sheets for a phone bank, one office per page: every office of a state
+    (and the campaign's own), only the campaign's own offices, or one office of them."""
     found = _own(slug)
     state = (request.args.get("state") or "").upper()
-    directory = services.lookup().directory()
-    if state not in STATES:
-        return render_template("organizer/callsheet_pick.html", campaign=found, states=STATES)
-    members = directory.senators(state) + [
-        m for d in directory.house_districts(state) if (m := directory.representative(state, d))
-    ]
-    offices = [*members, *campaigns.targets_of(found)]
+    targets = campaigns.targets_of(found)
+    if request.args.get("only") == "targets" and targets:
+        state, offices = "", targets
+    elif state in STATES:
+        directory = services.lookup().directory()
+        members = directory.senators(state) + [
+            m for d in directory.house_districts(state) if (m := directory.representative(state, d))
+        ]
+        offices = [*members, *targets]
+    else:
+        return render_template(
+            "organizer/callsheet_pick.html", campaign=found, states=STATES, targets=targets
+        )
+    if one := request.args.get("office"):
+        offices = [m for m in offices if m.bioguide == one] or offices
     asks = [a for a in services.letters().asks if a.slug in found.asks] or services.letters().asks
     caller = Constituent(name="[name]", city="[your city]", zip="[ZIP]", state=state)
     sheets = [
@@ -305,4 +314,12 @@ def callsheet(slug: str):
         )
         for m in offices
     ]
-    return render_template("organizer/callsheet.html", campaign=found, state=state, sheets=sheets)
+    where = STATES[state] if state else "the campaign's offices"
+    return render_template(
+        "organizer/callsheet.html",
+        campaign=found,
+        where=where,
+        which={"state": state} if state else {"only": "targets"},
+        sheets=sheets,
+        single=len(sheets) == 1,
+    )
