@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 from advocacy import create_app
 from advocacy.extensions import db
 from advocacy.models import Campaign, Organizer, Target
+from tests.a11y import assert_accessible
 from tests.conftest import make_config
 from tests.test_browser import (
     PHONE,
@@ -171,6 +172,16 @@ def dashboard_shows_the_calls(new_context, slug: str) -> None:
         ("Calls: line busy or mailbox full", "1"),
     ):
         expect(total(page, label)).to_have_text(n)
+    # Call sheets for the next phone bank: a state's offices, then one office alone.
+    page.get_by_role("link", name="Printable call sheets").click()
+    page.get_by_label("State or territory").select_option("WY")
+    assert_accessible(page)
+    page.get_by_role("button", name="Show call sheets").click()
+    expect(heading(page)).to_have_text(f"Call sheets: {TITLE}, Wyoming")
+    expect(page.locator("table.tally")).to_have_count(3)
+    assert_accessible(page)
+    page.get_by_role("link", name="Print this office alone").first.click()
+    expect(page.locator("section.sheet h2")).to_have_text(["Senator John Barrasso"])
     watch.assert_clean()
 
 
