@@ -101,17 +101,20 @@ def record(
 
 
 def _held(session: Session, once: str, action: str) -> tuple[int, tuple] | None:
-    """The count row (id, key) a claimed key holds another outcome in, locked until the
-    transaction ends; None when it holds `action` already (or can't say: an older key)."""
+    """The count row (id, key) a claimed key holds another outcome in (the key stays locked
+    until the transaction ends); None when it holds `action` already, or can't say (an older
+    key)."""
     held = session.execute(
-        sa.select(CountedOnce.action, ActionCount.id, *(getattr(ActionCount, c) for c in KEY))
-        .join(ActionCount, ActionCount.id == CountedOnce.count_id)
+        sa.select(CountedOnce.action, CountedOnce.count_id)
         .where(CountedOnce.key == once)
-        .with_for_update(of=CountedOnce)  # a correction at the same time waits for this one
+        .with_for_update()  # a correction at the same time waits for this one, then reads anew
     ).first()
-    if held is None or held[0] == action:
+    if held is None or held.action in (None, action):
         return None
-    return held[1], tuple(held[2:])
+    row = session.execute(
+        sa.select(*(getattr(ActionCount, c) for c in KEY)).where(ActionCount.id == held.count_id)
+    ).first()
+    return None if row is None else (held.count_id, tuple(row))
 
 
 def _take_off(session: Session, count_id: int) -> None:

@@ -1,6 +1,8 @@
 """Anonymous counts on SQLite and PostgreSQL: migrations from empty, exact under concurrency."""
 
 import os
+import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -133,6 +135,40 @@ def test_corrected_outcomes_move_their_count_under_concurrency(migrated):
             a: kept[a] for a in counts.CALLS
         }
         assert db.session.scalar(sa.select(sa.func.min(ActionCount.count))) == 1  # no empty rows
+
+
+def test_a_correction_waiting_for_another_one_is_not_lost(migrated, monkeypatch):
+    """Two corrections of one key at once: the second waits for the first, then moves the
+    count again; the last outcome given is the one counted."""
+    day = date(2026, 11, 25)
+    take_off = counts._take_off
+    first_holds = threading.Event()
+
+    def slow_take_off(session, count_id):
+        take_off(session, count_id)
+        if not first_holds.is_set():
+            first_holds.set()
+            time.sleep(0.5)  # still in its transaction: the key is locked
+
+    def correct(action):
+        with migrated.app_context():
+            try:
+                return counts.record(db.session, action, "sanctions", SENATOR, day, once="k")
+            finally:
+                db.session.remove()
+
+    assert correct("busy")
+    monkeypatch.setattr(counts, "_take_off", slow_take_off)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(correct, "called")
+        assert first_holds.wait(5)
+        second = pool.submit(correct, "voicemail")
+        assert first.result() and second.result()
+    with migrated.app_context():
+        assert db.session.scalar(sa.select(CountedOnce.action)) == "voicemail"
+        assert {a: counts.total(db.session, a) for a in counts.CALLS} == {
+            "called": 0, "voicemail": 1, "busy": 0,
+        }  # fmt: skip
 
 
 def test_old_once_keys_are_pruned(migrated, monkeypatch):

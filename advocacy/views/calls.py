@@ -13,7 +13,13 @@ from ..errors import json_error
 from ..extensions import db
 from ..forms import CallStartForm
 from ..letters import Constituent
-from ..lookup import DirectoryOutdated, InvalidInput, Representation, ZipTableOutdated
+from ..lookup import (
+    MAX_ADDRESS,
+    DirectoryOutdated,
+    InvalidInput,
+    Representation,
+    ZipTableOutdated,
+)
 from ..models import Campaign
 from .api import json_body
 from .citizen import _asks, _call_in, _campaign, _campaign_context, _ended, _previewing, _ref
@@ -62,7 +68,8 @@ def _one_line(form: CallStartForm) -> str:
         state, _ = _place_of(form.zip.data)
     except InvalidInput:
         state = ""
-    return f"{street}, {form.city.data}, {' '.join(filter(None, (state, form.zip.data)))}"
+    full = f"{street}, {form.city.data}, {' '.join(filter(None, (state, form.zip.data)))}"
+    return full if len(full) <= MAX_ADDRESS else street
 
 
 def _place_of(zip_code: str) -> tuple[str, str]:
