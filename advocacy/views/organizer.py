@@ -29,6 +29,7 @@ from ..extensions import db, login_manager
 from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
 from ..letters import Constituent
 from ..models import Campaign, Organizer, Target
+from .citizen import _asks
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 # A hash to check against when the email is unknown, so both cases take the same time.
@@ -304,7 +305,7 @@ def callsheet(slug: str):
         )
     if one := request.args.get("office"):
         offices = [m for m in offices if m.bioguide == one] or offices
-    asks = [a for a in services.letters().asks if a.slug in found.asks] or services.letters().asks
+    asks = _asks(found)
     caller = Constituent(name="[name]", city="[your city]", zip="[ZIP]", state=state)
     sheets = [
         (
