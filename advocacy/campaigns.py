@@ -8,6 +8,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import nh3
@@ -19,9 +20,11 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from .directory import STATES, Member, Office
-from .letters import Ask, Constituent, LetterBook, combined_call_script
+from .directory import Directory
+from .geography import EASTERN, STATES
+from .letters import Ask, Constituent, LetterBook
 from .models import Campaign, Organizer, Target
+from .recipients import Kind, Office, Recipient
 
 log = logging.getLogger(__name__)
 STATUSES = ("draft", "live", "closed")
@@ -198,7 +201,7 @@ def check_text(source: str) -> None:
     render_text(source, _LONGEST)  # still within the limit with the longest real values
 
 
-def text_context(member: Member, first_name: str, city: str) -> dict[str, Any]:
+def text_context(member: Recipient, first_name: str, city: str) -> dict[str, Any]:
     return {
         "member": {
             "title": member.title,
@@ -276,7 +279,7 @@ class Texts:
     call_script: str = ""
 
 
-def texts_for(campaign: Campaign | None, member: Member, first_name: str, city: str) -> Texts:
+def texts_for(campaign: Campaign | None, member: Recipient, first_name: str, city: str) -> Texts:
     if campaign is None:
         return Texts()
     context = text_context(member, first_name, city)
@@ -299,13 +302,35 @@ def call_script(
     campaign: Campaign | None,
     book: LetterBook,
     asks: list[Ask],
-    member: Member,
+    member: Recipient,
     caller: Constituent,
 ) -> str:
     """What a caller says to this office: the campaign's own call script, if it has one, else
     one script covering its asks."""
     own = texts_for(campaign, member, caller.first_name, caller.city).call_script
-    return own or combined_call_script(book, asks, member, caller)
+    return own or book.combined_call_script(asks, member, caller)
+
+
+# What a call sheet's script says where a caller fills in their own name, city and ZIP code.
+SHEET_CALLER = {"name": "[name]", "city": "[your city]", "zip": "[ZIP]"}
+
+
+def call_sheets(
+    campaign: Campaign,
+    book: LetterBook,
+    asks: list[Ask],
+    directory: Directory,
+    *,
+    state: str = "",
+    office: str = "",
+) -> list[tuple[Recipient, str]]:
+    """Printable call sheets, an office and its script each: every office of `state` and the
+    campaign's own, or (without a state) only the campaign's own; `office` picks one of them."""
+    offices = [*(directory.delegation(state) if state else []), *targets_of(campaign)]
+    if office:
+        offices = [m for m in offices if m.id == office] or offices
+    caller = Constituent(**SHEET_CALLER, state=state)
+    return [(m, call_script(campaign, book, asks, m, caller)) for m in offices]
 
 
 def share_url(base_url: str, slug: str, ref: str = "") -> str:
@@ -335,32 +360,69 @@ def plain_summary(markdown: str, limit: int = 200) -> str:
     return summary if len(summary) <= limit else summary[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def target_member(target: Target) -> Member:
-    """A campaign's fixed target in the shape of a member, so letters and scripts serve both."""
+def target_recipient(target: Target) -> Recipient:
+    """An office a campaign names, as a recipient of letters and calls. Where it is, we don't
+    know: its hours are taken as Washington's (Eastern)."""
     name = target.name or target.title
     phone = target.phone or None
-    return Member(
-        bioguide=f"target-{target.id}",
+    the_title = target.title if target.title.lower().startswith("the ") else f"the {target.title}"
+    return Recipient(
+        id=f"target-{target.id}",
+        kind=Kind.OFFICE,
         name=name,
-        first_name="",
-        last_name=name.split()[-1] if name.split() else name,
         title=target.title,
-        chamber="office",
-        state="",
-        district=None,
-        party="",
-        phone=phone,
+        salutation=target.name or the_title,
+        last_name=name.split()[-1] if name.split() else name,
+        offices=(Office(target.title, "", phone, EASTERN, main=True),) if phone else (),
         contact_form=target.url or None,
-        website=None,
-        washington_address=(),
-        offices=(Office(city=target.title, address="", phone=phone, washington=True),)
-        if phone
-        else (),
         email=target.email or None,
-        addressed_as=target.name
-        or (target.title if target.title.lower().startswith("the ") else f"the {target.title}"),
     )
 
 
-def targets_of(campaign: Campaign | None) -> list[Member]:
-    return [target_member(t) for t in campaign.targets] if campaign else []
+def targets_of(campaign: Campaign | None) -> list[Recipient]:
+    return [target_recipient(t) for t in campaign.targets] if campaign else []
+
+
+class SlugRefused(ValueError):
+    """A link name that can't be used: `reason` is "locked" (the campaign has been shared)
+    or "taken"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# What an organizer's campaign form sets, besides the link name and the offices.
+EDITABLE = (
+    "title", "description", "asks", "status", "ends_on", "goal", "show_progress", "opening",
+    "closing", "call_script", "call_starts", "call_ends", "call_zone",
+)  # fmt: skip
+
+
+def save(
+    session: Session,
+    campaign: Campaign,
+    fields: dict[str, Any],
+    targets: list[dict[str, str]],
+    now: datetime,
+) -> Campaign:
+    """Create or update a campaign: its link name (given, kept, or made from the title) must
+    be free and can't change once shared; its offices are replaced. Raises SlugRefused."""
+    slug = fields.get("slug") or campaign.slug or unique_slug(session, fields["title"])
+    if campaign.slug and slug != campaign.slug and campaign.status != "draft":
+        raise SlugRefused("locked")
+    if slug in RESERVED_SLUGS or slug_taken(session, slug, campaign.id):
+        raise SlugRefused("taken")
+    for key in EDITABLE:
+        if key in fields:
+            setattr(campaign, key, fields[key])
+    campaign.slug = slug
+    campaign.targets = [
+        Target(position=i, **{k: v or "" for k, v in entry.items()})
+        for i, entry in enumerate(targets)
+    ]
+    campaign.created_at = campaign.created_at or now
+    campaign.updated_at = now
+    session.add(campaign)
+    session.commit()
+    return campaign

@@ -32,8 +32,8 @@ def sync_command() -> None:
             services.data_dir(current_app),
             str(cfg["DIRECTORY_SOURCE"]),
             str(cfg["ZIP_SOURCE"]),
+            now=services.now(),
             timeout=float(cfg["SYNC_TIMEOUT_SECONDS"]),
-            today=services.today(),
             progress=progress,
         )
     except sync.SyncFailed as exc:

@@ -25,6 +25,9 @@ class Defaults:
     ZIP_TABLE_CONGRESS = 119
     SYNC_TIMEOUT_SECONDS = 60
 
+    # Where addresses are geocoded: "census" (the US Census Bureau) or "fake" (an in-process
+    # stand-in that knows a few addresses, for demos and tests; refused in production).
+    GEOCODER_BACKEND = "census"
     # US Census Bureau geocoder.
     CENSUS_URL = "https://geocoding.geo.census.gov/geocoder"
     CENSUS_BENCHMARK = "Public_AR_Current"
@@ -39,6 +42,11 @@ class Defaults:
     DISTRICT_CACHE_SIZE = 50_000
     # The Congress whose members are targeted; None means "by today's date".
     CONGRESS = None
+    # A fixed moment (ISO date or date-time) the app's clock stands at, for tests and demos;
+    # None means the system clock.
+    NOW = None
+    # How organizer passwords are hashed (werkzeug's generate_password_hash).
+    PASSWORD_HASH_METHOD = "scrypt"
 
     # Rate limits (flask-limiter strings). Storage is explicit: memory:// or redis://host:port.
     RATELIMIT_STORAGE_URI = "memory://"
@@ -79,6 +87,14 @@ def validate(config: Mapping[str, Any]) -> None:
             parse_many(str(config[name]))
         except ValueError as exc:
             raise RuntimeError(f"{name} is not a rate limit: {config[name]!r}") from exc
+    backend = config.get("GEOCODER_BACKEND")
+    if backend not in ("census", "fake"):
+        raise RuntimeError(f'GEOCODER_BACKEND must be "census" or "fake", not {backend!r}')
+    if not (config.get("DEBUG") or config.get("TESTING")):
+        if backend == "fake":
+            raise RuntimeError("GEOCODER_BACKEND=fake is for tests and demos: it keeps addresses")
+        if config.get("NOW"):
+            raise RuntimeError("NOW freezes the clock: it is for tests and demos")
     congress = config.get("CONGRESS")
     if congress is not None and not str(congress).isdigit():
         raise RuntimeError(f"CONGRESS must be a number such as 119, not {congress!r}")

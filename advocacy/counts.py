@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from .directory import Member
 from .models import ActionCount, CountedOnce
+from .recipients import Recipient
 
 # What a person can report: a letter sent, or a call and its outcome ("called" means they
 # talked to a staffer).
@@ -20,6 +22,7 @@ ACTIONS = ("sent", "called", "voicemail", "busy")
 CALLS = ("called", "voicemail", "busy")
 RECORDED = ("generated", *ACTIONS)  # what the app records
 KEY = ("action", "ask", "chamber", "state", "district", "day", "hour", "campaign_id", "ref")
+OFFICES = "office"  # the chamber of a count for an office a campaign names
 KEEP_DAYS = 8  # a visit lasts a week (calls.VISIT_DAYS): its keys are kept a day longer
 PRUNE_CHANCE = 1 / 200  # now and then, a count also deletes the keys older than that
 log = logging.getLogger(__name__)
@@ -33,29 +36,28 @@ def record(
     session: Session,
     action: str,
     ask: str,
-    member: Member,
-    day: date | None = None,
+    recipient: Recipient,
+    at: datetime,
     *,
     campaign_id: int = 0,
     ref: str = "",
-    hour: int | None = None,
     once: str | None = None,
 ) -> bool:
-    """Add one to the count of `action` for this ask, seat, day and hour (UTC, now unless
-    given), campaign and ref, atomically. With `once`, a key counts one outcome: the same
-    outcome again counts nothing (returns False); another one replaces it (a corrected tap)."""
+    """Add one to the count of `action` for this ask, seat, the UTC day and hour of `at`,
+    campaign and ref, atomically. With `once`, a key counts one outcome: the same outcome
+    again counts nothing (returns False); another one replaces it (a corrected tap)."""
     if action not in RECORDED:
         raise ValueError(action)
-    now = datetime.now(UTC)
-    day = now.date() if day is None else day
+    at = at.astimezone(UTC)
+    day = at.date()
     values = {
         "action": action,
         "ask": ask,
-        "chamber": member.chamber,
-        "state": member.state,
-        "district": -1 if member.district is None else member.district,
+        "chamber": recipient.chamber or OFFICES,
+        "state": recipient.state,
+        "district": -1 if recipient.district is None else recipient.district,
         "day": day,
-        "hour": now.hour if hour is None else hour,
+        "hour": at.hour,
         "campaign_id": campaign_id,
         "ref": ref,
     }
@@ -160,43 +162,56 @@ def total(
     return int(session.scalar(query) or 0)
 
 
-BREAKDOWNS = {"day": ActionCount.day, "ref": ActionCount.ref}
+class Seat(NamedTuple):
+    """A row label of counts by district: a House seat, or a state's senators (district -1)."""
+
+    state: str
+    district: int
 
 
-def breakdown(session: Session, campaign_id: int, by: str) -> list[tuple[str, dict[str, int]]]:
-    """Counts of a campaign grouped by day, state, district or ref: [(key, {action: n})]."""
-    office = (ActionCount.chamber == "office", sa.literal("offices the campaign names"))
-    if by == "state":
-        key = sa.case(office, else_=ActionCount.state)
-    elif by == "district":
-        key = sa.case(
-            office,
-            (ActionCount.district < 0, ActionCount.state + sa.literal(" (senate)")),
-            else_=ActionCount.state + sa.literal("-") + sa.cast(ActionCount.district, sa.String),
-        )
-    else:
-        key = BREAKDOWNS[by]  # day or ref
+def _key(by: str, row: Any) -> date | str | Seat | None:
+    """The label of a count row in a breakdown; None for the offices a campaign names."""
+    if by in ("day", "ref"):
+        return getattr(row, by)
+    if row.chamber == OFFICES:
+        return None
+    return row.state if by == "state" else Seat(row.state, row.district)
+
+
+def breakdown(
+    session: Session, campaign_id: int, by: str
+) -> list[tuple[date | str | Seat | None, dict[str, int]]]:
+    """Counts of a campaign by day, state, district (a Seat) or ref: [(key, {action: n})],
+    in order; the campaign's own offices (key None) come last."""
+    columns = {"day": ("day",), "ref": ("ref",)}.get(by, ("chamber", "state", "district"))
+    group = [getattr(ActionCount, c) for c in columns]
     rows = session.execute(
-        sa.select(key.label("key"), ActionCount.action, sa.func.sum(ActionCount.count))
+        sa.select(*group, ActionCount.action, sa.func.sum(ActionCount.count).label("n"))
         .where(ActionCount.campaign_id == campaign_id)
-        .group_by(key, ActionCount.action)
-        .order_by(key)
+        .group_by(*group, ActionCount.action)
     )
-    grouped: dict[str, dict[str, int]] = {}
-    for k, action, n in rows:
-        label = k.isoformat() if isinstance(k, date) else (k or "(direct)")
-        grouped.setdefault(label, dict.fromkeys(RECORDED, 0))[action] = int(n)
-    return list(grouped.items())
+    grouped: dict[Any, dict[str, int]] = {}
+    for row in rows:
+        counted = grouped.setdefault(_key(by, row), dict.fromkeys(RECORDED, 0))
+        counted[row.action] += int(row.n)
+    return sorted(grouped.items(), key=lambda item: (item[0] is None, item[0] or ""))
 
 
-def rows_for_export(session: Session, campaign_id: int) -> list[ActionCount]:
-    return list(
-        session.scalars(
-            sa.select(ActionCount)
-            .where(ActionCount.campaign_id == campaign_id)
-            .order_by(ActionCount.day, ActionCount.state, ActionCount.district, ActionCount.action)
-        )
-    )
+CSV_COLUMNS = ("day", "action", "ask", "chamber", "state", "district", "ref", "count")
+
+
+def csv_rows(session: Session, campaign_id: int) -> Iterator[list[Any]]:
+    """Every count of a campaign for a CSV file, its header first: anonymous rows, one per
+    action, ask, seat, day and ref."""
+    yield list(CSV_COLUMNS)
+    for row in session.scalars(
+        sa.select(ActionCount)
+        .where(ActionCount.campaign_id == campaign_id)
+        .order_by(ActionCount.day, ActionCount.state, ActionCount.district, ActionCount.action)
+    ):
+        district = "" if row.district < 0 else row.district
+        yield [row.day.isoformat(), row.action, row.ask, row.chamber, row.state, district,
+               row.ref, row.count]  # fmt: skip
 
 
 MAX_REFS = 50

@@ -13,47 +13,19 @@ import threading
 import time
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from cachetools import TTLCache
 
-from . import text
-from .directory import SINGLE_SEAT, STATES
+from .failures import AddressNotFound, GeocoderFailed
+from .geography import FIPS, STATES, District, island_area_for_zip, single_seat_state
 
-FIPS = {
-    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT",
-    "10": "DE", "11": "DC", "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL",
-    "18": "IN", "19": "IA", "20": "KS", "21": "KY", "22": "LA", "23": "ME", "24": "MD",
-    "25": "MA", "26": "MI", "27": "MN", "28": "MS", "29": "MO", "30": "MT", "31": "NE",
-    "32": "NV", "33": "NH", "34": "NJ", "35": "NM", "36": "NY", "37": "NC", "38": "ND",
-    "39": "OH", "40": "OK", "41": "OR", "42": "PA", "44": "RI", "45": "SC", "46": "SD",
-    "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA", "54": "WV",
-    "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI",
-}  # fmt: skip
-_STATE_NAMES = {name.upper(): code for code, name in STATES.items()} | {
-    "VIRGIN ISLANDS": "VI", "US VIRGIN ISLANDS": "VI", "USVI": "VI", "CNMI": "MP",
-    "NORTHERN MARIANAS": "MP", "SAIPAN": "MP", "WASHINGTON DC": "DC", "D.C.": "DC",
-}  # fmt: skip
 _LAYER = re.compile(r"^(\d+)(?:st|nd|rd|th) Congressional Districts$")
 _TRANSIENT = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
-
-
-@dataclass(frozen=True, order=True)
-class District:
-    state: str  # USPS code
-    number: int  # 0 for the only seat of a state or territory
-
-
-class AddressNotFound(Exception):
-    """The geocoder found no district for this address."""
-
-
-class GeocoderFailed(Exception):
-    """The geocoder failed, timed out or answered with something we cannot trust."""
 
 
 class ZipNotFound(Exception):
@@ -64,45 +36,21 @@ class ZipTableInvalid(Exception):
     """A downloaded ZIP table has the wrong shape."""
 
 
+class DistrictLookup(Protocol):
+    """Finds the congressional districts of an address: the Census geocoder, or a fake."""
+
+    def districts_for(self, address: str, congress: int) -> set[District]:
+        """Every district the address matched (usually one), of `congress`'s map. Raises
+        AddressNotFound when it matches none, GeocoderFailed when the service fails."""
+        ...
+
+
 def target_congress(today: date, override: int | str | None = None) -> int:
     """The Congress whose members are in office on `today` (each starts January 3 of odd years)."""
     if override not in (None, ""):
         return int(override)  # type: ignore[arg-type]
     year = today.year if (today.month, today.day) >= (1, 3) else today.year - 1
     return (year - 1787) // 2
-
-
-def island_area_for_zip(zip_code: str) -> str | None:
-    """USPS ZIP codes of the Island Areas, which the Census address ranges don't cover."""
-    z = int(zip_code[:5])
-    if z == 96799:
-        return "AS"
-    if 96910 <= z <= 96932:
-        return "GU"
-    if 96950 <= z <= 96952:
-        return "MP"
-    if zip_code.startswith("008"):
-        return "VI"
-    return None
-
-
-def single_seat_state(address: str) -> str | None:
-    """The single-seat state or territory an address ends with, if any (for a no-match answer)."""
-    zip_code = text.trailing_zip(address)
-    if zip_code:
-        island = island_area_for_zip(zip_code)
-        if island:
-            return island
-    parts = [p.strip() for p in re.split(r"[,\n]", address) if p.strip()]
-    last = text.ZIP.sub("", parts[-1]).strip(" .").upper() if parts else ""
-    words = last.split()
-    if words and words[-1] in STATES:
-        code = words[-1]  # "Cheyenne, WY" or "…, Cheyenne WY 82001"
-    elif len(parts) >= 3 and last in _STATE_NAMES:
-        code = _STATE_NAMES[last]  # "…, Cheyenne, Wyoming": a name alone could be a city
-    else:
-        return None
-    return code if code in SINGLE_SEAT else None
 
 
 def parse_geographies(payload: Any, congress: int) -> set[District]:
@@ -199,13 +147,7 @@ class CensusGeocoder:
             "format": "json",
         }
         payload = self._get(f"{self.base_url}/geographies/onelineaddress", params)
-        found = parse_geographies(payload, congress)
-        if not found:
-            state = single_seat_state(address)
-            if state:
-                return {District(state, 0)}
-            raise AddressNotFound()
-        return found
+        return parse_geographies(payload, congress) or _no_match(address)
 
     def _get(self, url: str, params: dict[str, str]) -> Any:
         """GET with one retry on a transient failure, all within the deadline."""
@@ -273,6 +215,41 @@ class CensusGeocoder:
 
 class _Transient(Exception):
     pass
+
+
+def _no_match(address: str) -> set[District]:
+    """What a geocoder that matched nothing answers: the seat of a single-seat place the
+    address names (the Census ranges miss many island and rural addresses), else not found."""
+    state = single_seat_state(address)
+    if state:
+        return {District(state, 0)}
+    raise AddressNotFound()
+
+
+# Addresses the in-process fake knows when the app runs with it (GEOCODER_BACKEND = "fake").
+DEMO_ADDRESSES = {
+    "1100 Congress Ave, Austin, TX 78701": [District("TX", 37)],
+    "1600 Pennsylvania Ave NW, Washington, DC 20500": [District("DC", 0)],
+    "2001 Capitol Ave, Cheyenne, WY 82001": [District("WY", 0)],
+}
+
+
+class FakeDistrictLookup:
+    """An in-process geocoder for tests and demos (never for production: it keeps what it is
+    asked). Known addresses answer their districts, whatever the Congress; anything else is
+    answered as the Census client answers a no-match. Set `failing` to make it fail."""
+
+    def __init__(self, known: Mapping[str, Iterable[District]] | None = None) -> None:
+        self.known = {normalize_address(a): frozenset(d) for a, d in (known or {}).items()}
+        self.calls: list[tuple[str, int]] = []
+        self.failing = False
+
+    def districts_for(self, address: str, congress: int) -> set[District]:
+        self.calls.append((address, congress))
+        if self.failing:
+            raise GeocoderFailed("the fake geocoder is set to fail")
+        found = self.known.get(normalize_address(address))
+        return set(found) if found else _no_match(address)
 
 
 class RedactQueries(logging.Filter):

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import traceback
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    get_template_attribute,
+    jsonify,
+    render_template,
+    request,
+)
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
-from .lookup import DataMissing, DirectoryOutdated
+from .failures import LookupFailed
 
 ResponseValue = tuple[Response | str, int]
 
@@ -24,18 +32,25 @@ MESSAGES = {
     500: "Something went wrong on our side. Please try again.",
     503: "The service is not ready.",
 }
-SETUP = (
-    "The directory of members of Congress has not been downloaded yet. "
-    "The site's operator needs to run: flask --app wsgi directory sync"
-)
 
 
-def outdated_message(exc: DirectoryOutdated) -> str:
-    return (
-        f"Our list of members describes the {exc.listed}th Congress, but the "
-        f"{exc.in_office}th Congress is now in office, so we can't name your members from an "
-        "address yet. The site's operator needs to run: flask --app wsgi directory sync"
-    )
+def failure_message(failure: LookupFailed, page: str) -> str:
+    """A lookup failure in words (templates/_failures.txt), as `page` words it: "find",
+    "call", "call-targets" or "api"."""
+    return str(get_template_attribute("_failures.txt", "message")(failure, page)).strip()
+
+
+def log_failure(failure: LookupFailed) -> None:
+    """A failure of a service or of our data is the operator's to know; a person's typing
+    is not logged (it may hold their address)."""
+    if failure.status >= 500:
+        current_app.logger.warning("Lookup failed (%s): %s", failure.code, failure)
+
+
+def json_failure(failure: LookupFailed) -> ResponseValue:
+    """The one JSON path of a lookup failure: its status, its code and its message."""
+    log_failure(failure)
+    return json_error(failure.status, failure.code, failure_message(failure, "api"))
 
 
 def json_error(status: int, code: str, message: str) -> ResponseValue:
@@ -65,15 +80,13 @@ def init_app(app: Flask) -> None:
             400, "csrf", "This form has expired. Go back, reload the page and send it again."
         )
 
-    @app.errorhandler(DataMissing)
-    def no_data(exc: DataMissing) -> ResponseValue:
-        app.logger.warning("No member directory yet: run `flask --app wsgi directory sync`")
-        return _render(503, "no_data", SETUP)
-
-    @app.errorhandler(DirectoryOutdated)
-    def outdated(exc: DirectoryOutdated) -> ResponseValue:
-        app.logger.warning("Directory is out of date (%s): run `flask directory sync`", exc)
-        return _render(503, "data_outdated", outdated_message(exc))
+    @app.errorhandler(LookupFailed)
+    def lookup_failed(exc: LookupFailed) -> ResponseValue:
+        """A failure no page caught: the data not synced or out of date, or the API's."""
+        if _wants_json():
+            return json_failure(exc)
+        log_failure(exc)
+        return _render(exc.status, exc.code, failure_message(exc, "find"))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseValue | Response:

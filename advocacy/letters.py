@@ -13,7 +13,8 @@ from urllib.parse import quote
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from .directory import STATES, Member
+from .geography import STATES
+from .recipients import Recipient
 
 NAME_LIMIT = 100
 CITY_LIMIT = 60  # the longest US place names are under 40 characters
@@ -51,7 +52,7 @@ class Constituent:
 
 @dataclass(frozen=True)
 class Letter:
-    member: Member
+    member: Recipient
     ask: Ask
     subject: str
     body: str
@@ -66,7 +67,7 @@ class Letter:
 
     @property
     def to(self) -> str:
-        return f"{self.member.title} {self.member.name}"
+        return self.member.full_name
 
 
 class Citations:
@@ -84,8 +85,9 @@ class Citations:
         return "\n".join(f"[{i}] {url}" for i, url in enumerate(self.urls, 1))
 
 
-def _member_context(member: Member) -> dict[str, Any]:
+def _member_context(member: Recipient) -> dict[str, Any]:
     return {
+        "in_congress": member.in_congress,
         "title": member.title,
         "name": member.name,
         "last_name": member.last_name,
@@ -95,6 +97,18 @@ def _member_context(member: Member) -> dict[str, Any]:
         "state_name": STATES.get(member.state, member.state),
         "seat": member.seat,
         "committees": list(member.committees),
+    }
+
+
+def _constituent_context(constituent: Constituent, member: Recipient) -> dict[str, Any]:
+    return {
+        "name": constituent.name,
+        "first_name": constituent.first_name,
+        "city": constituent.city,
+        "zip": constituent.zip,
+        "state": constituent.state or member.state,
+        "email": constituent.email,
+        "note": constituent.note,
     }
 
 
@@ -135,80 +149,71 @@ class LetterBook:
     def render(
         self,
         ask: Ask,
-        member: Member,
+        member: Recipient,
         constituent: Constituent,
-        today: date | None = None,
+        today: date,
         *,
         opening: str = "",
         closing: str = "",
         call_script: str = "",
     ) -> Letter:
-        """The letter and the call script of one ask for one member; a campaign's own
+        """The letter and the call script of one ask for one recipient; a campaign's own
         opening, closing and call script (already rendered) go in as plain text."""
         citations = Citations()
         context = {
             "member": _member_context(member),
-            "constituent": {
-                "name": constituent.name,
-                "first_name": constituent.first_name,
-                "city": constituent.city,
-                "zip": constituent.zip,
-                "state": constituent.state or member.state,
-                "email": constituent.email,
-                "note": constituent.note,
-            },
+            "constituent": _constituent_context(constituent, member),
             "cite": citations.cite,
             "sources": citations.listing,
-            "today": (today or date.today()).strftime("%B %-d, %Y"),
+            "today": today.strftime("%B %-d, %Y"),
             "campaign_opening": opening,
             "campaign_closing": closing,
+            # A member's letter speaks as their constituent; an office's, as a citizen.
+            "layout": "_letter.txt" if member.in_congress else "_target_letter.txt",
         }
-        office = member.chamber == "office"
         try:
-            letter_context = {
-                **context,
-                "layout": "_target_letter.txt" if office else "_letter.txt",
-            }
-            module = self.env.get_template(f"{ask.slug}/letter.txt").make_module(letter_context)
+            module = self.env.get_template(f"{ask.slug}/letter.txt").make_module(context)
             subject = " ".join(str(module.get_subject()).split())
             body = _tidy(str(module.get_body()))
-            call = self.env.get_template(f"{ask.slug}/call.txt").render(
-                {
-                    **context,
-                    "cite": lambda url: "",
-                    "layout": "_target_call.txt" if office else "_call.txt",
-                }
-            )
         except TemplateError as exc:
             raise RuntimeError(f"letters/{ask.slug}: {exc}") from exc
-        return Letter(member, ask, subject, body, call_script or " ".join(call.split()))
+        script = call_script or self.call_script(ask, member, constituent)
+        return Letter(member, ask, subject, body, script)
 
+    def call_script(self, ask: Ask, member: Recipient, constituent: Constituent) -> str:
+        """The call script of one ask for one recipient, on one line."""
+        return " ".join(self._call(ask, member, constituent, "_call.txt").split())
 
-def combined_call_script(
-    book: LetterBook, asks: list[Ask], member: Member, constituent: Constituent
-) -> str:
-    """One script for several asks: who and where from once, every ask, one reason, no reply
-    needed. With one ask it is that ask's own script."""
-    if len(asks) == 1:
-        return book.render(asks[0], member, constituent).call_script
-    context = {
-        "member": _member_context(member),
-        "constituent": {"first_name": constituent.first_name, "city": constituent.city},
-        "cite": lambda url: "",
-        "layout": "_call_parts.txt",
-    }
-    requests, reasons = [], []
-    for ask in asks:
-        text = book.env.get_template(f"{ask.slug}/call.txt").render(context)
-        request, _, reason = (" ".join(part.split()) for part in text.partition("\x1e"))
-        requests.append(request if not requests else request.replace("I'm calling to", "I also", 1))
-        reasons.append(reason)
-    if member.chamber == "office":
-        where = ", ".join(filter(None, (constituent.city, constituent.state)))
-        intro = f"Hello, my name is {constituent.first_name}, and I'm calling from {where}."
-    else:
-        intro = (
-            f"Hello, my name is {constituent.first_name}, and I'm a constituent from "
-            f"{constituent.city}, ZIP code {constituent.zip}."
-        )
-    return " ".join([intro, *requests, reasons[0], "I don't need a reply. Thank you."])
+    def _call(self, ask: Ask, member: Recipient, constituent: Constituent, layout: str) -> str:
+        context = {
+            "member": _member_context(member),
+            "constituent": _constituent_context(constituent, member),
+            "cite": lambda url: "",
+            "layout": layout,
+        }
+        try:
+            return self.env.get_template(f"{ask.slug}/call.txt").render(context)
+        except TemplateError as exc:
+            raise RuntimeError(f"letters/{ask.slug}: {exc}") from exc
+
+    def combined_call_script(
+        self, asks: list[Ask], member: Recipient, constituent: Constituent
+    ) -> str:
+        """One script for several asks: who and where from once, every ask, one reason, no
+        reply needed. With one ask it is that ask's own script."""
+        if len(asks) == 1:
+            return self.call_script(asks[0], member, constituent)
+        context = {
+            "member": _member_context(member),
+            "constituent": _constituent_context(constituent, member),
+        }
+        intro = " ".join(self.env.get_template("_call_intro.txt").render(context).split())
+        requests, reasons = [], []
+        for ask in asks:
+            text = self._call(ask, member, constituent, "_call_parts.txt")
+            request, _, reason = (" ".join(part.split()) for part in text.partition("\x1e"))
+            if requests:
+                request = request.replace("I'm calling to", "I also", 1)
+            requests.append(request)
+            reasons.append(reason)
+        return " ".join([intro, *requests, reasons[0], "I don't need a reply. Thank you."])

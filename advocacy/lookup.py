@@ -3,43 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from . import text
-from .directory import SINGLE_SEAT, STATES, Directory, DirectoryStore, Member
-from .districts import (
+from .clock import Clock
+from .directory import Directory
+from .districts import DistrictCache, DistrictLookup, ZipNotFound, target_congress
+from .failures import (
     AddressNotFound,
-    CensusGeocoder,
-    District,
-    DistrictCache,
-    ZipNotFound,
-    ZipTable,
-    target_congress,
+    DataMissing,
+    DirectoryOutdated,
+    InvalidInput,
+    ZipTableOutdated,
 )
+from .geography import SINGLE_SEAT, STATES, District
+from .recipients import Recipient
+from .release import Release, ReleaseStore
 
 MAX_ADDRESS = 200
-
-
-class InvalidInput(ValueError):
-    """What the person typed cannot be used; the message says how to fix it."""
-
-
-class DataMissing(Exception):
-    """No directory has been synced yet."""
-
-
-class DirectoryOutdated(Exception):
-    """The directory lists the members of another Congress than the one in office."""
-
-    def __init__(self, listed: int, in_office: int) -> None:
-        super().__init__(f"directory lists the {listed}th Congress; the {in_office}th sits")
-        self.listed, self.in_office = listed, in_office
-
-
-class ZipTableOutdated(Exception):
-    """The ZIP table describes another Congress's districts than the one in office."""
 
 
 @dataclass(frozen=True)
@@ -47,9 +29,9 @@ class Representation:
     """The members who represent one place (or, for a split ZIP, every candidate place)."""
 
     congress: int
-    directory: Directory
+    release: Release
     districts: tuple[District, ...]
-    members: tuple[Member, ...]
+    members: tuple[Recipient, ...]
     vacancies: tuple[District, ...]
     source: str  # address, zip or district
 
@@ -58,29 +40,33 @@ class Representation:
         return len(self.districts) > 1
 
     @property
-    def as_of(self) -> date:
-        return self.directory.as_of
+    def directory(self) -> Directory:
+        return self.release.directory
 
-    def representative(self, district: District) -> Member | None:
+    @property
+    def as_of(self) -> date:
+        return self.release.as_of
+
+    def representative(self, district: District) -> Recipient | None:
         return self.directory.representative(district.state, district.number)
 
 
 def clean_text(value: object, limit: int) -> str:
     """Strip control characters and surrounding space; refuse text over `limit` characters."""
     if not isinstance(value, str):
-        raise InvalidInput("Please type text.")
+        raise InvalidInput("not_text")
     cleaned = text.one_line(value)
     if len(cleaned) > limit:
-        raise InvalidInput(f"That is too long: please keep it under {limit} characters.")
+        raise InvalidInput("too_long", limit=limit)
     return cleaned
 
 
 def parse_zip(value: object) -> str:
     if not isinstance(value, str):
-        raise InvalidInput('Send the ZIP code as text, such as "02139".')
+        raise InvalidInput("zip_not_text")
     found = text.zip_code(value)
     if found is None:
-        raise InvalidInput("Enter a 5-digit ZIP code, such as 78701.")
+        raise InvalidInput("zip_format")
     return found
 
 
@@ -89,107 +75,106 @@ class Lookup:
 
     def __init__(
         self,
-        store: DirectoryStore,
-        geocoder: CensusGeocoder,
+        releases: ReleaseStore,
+        geocoder: DistrictLookup,
         cache: DistrictCache,
+        clock: Clock,
         *,
         congress: int | str | None = None,
         zip_congress: int = 119,
-        today: Callable[[], date] = date.today,
     ) -> None:
-        self.store = store
+        self.releases = releases
         self.geocoder = geocoder
         self.cache = cache
+        self.clock = clock
         self.congress_override = congress
         self.zip_congress = zip_congress
-        self.today = today
 
     @property
     def congress(self) -> int:
-        return target_congress(self.today(), self.congress_override)
+        return target_congress(self.clock.today(), self.congress_override)
 
-    def directory(self) -> Directory:
-        found = self.store.get()
+    def release(self, release_id: str | None = None) -> Release:
+        """The current release; with an id, that release if this instance still has it."""
+        found = self.releases.get(release_id) if release_id else None
+        found = found or self.releases.current()
         if found is None:
             raise DataMissing()
         return found
 
-    def _current(self) -> tuple[Directory, int]:
-        """The directory and the Congress in office, refusing to join one to the other's map."""
-        directory, congress = self.directory(), self.congress
-        if directory.congress not in (None, congress):
-            raise DirectoryOutdated(directory.congress, congress)
-        return directory, congress
+    def directory(self) -> Directory:
+        return self.release().directory
 
-    def zip_table(self) -> ZipTable:
-        self.directory()
-        return self.store.extra("zip_table")
+    def _current(self) -> tuple[Release, int]:
+        """The release and the Congress in office, refusing to join one to the other's map."""
+        release, congress = self.release(), self.congress
+        if release.directory.congress not in (None, congress):
+            raise DirectoryOutdated(release.directory.congress, congress)
+        return release, congress
 
     def by_address(self, address: object) -> Representation:
         """Geocode a one-line address. A bare ZIP code goes to the ZIP table instead."""
         cleaned = clean_text(address, MAX_ADDRESS)
         if not cleaned:
-            raise InvalidInput("Enter your street address, city and state (or ZIP code).")
+            raise InvalidInput("enter_address")
         if text.ZIP_ONLY.match(cleaned):
             return self.by_zip(cleaned)
         if len(cleaned) < 5 or not re.search(r"[A-Za-z]", cleaned):
-            raise InvalidInput(
-                "Enter a full street address, such as 1100 Congress Ave, Austin, TX."
-            )
-        directory, congress = self._current()
+            raise InvalidInput("full_address")
+        release, congress = self._current()
         found = self.cache.get(cleaned, congress)
         if found is None:
             found = frozenset(self.geocoder.districts_for(cleaned, congress))
             self.cache.put(cleaned, congress, set(found))
         if not found:
             raise AddressNotFound()
-        return self._represent(directory, congress, sorted(found), "address")
+        return self._represent(release, congress, sorted(found), "address")
 
     def by_zip(self, zip_code: object) -> Representation:
         code = parse_zip(zip_code)
-        directory, congress = self._current()
+        release, congress = self._current()
         if congress != self.zip_congress:
             raise ZipTableOutdated()
         try:
-            found = self.zip_table().districts_for(code)
+            found = release.zip_table.districts_for(code)
         except ZipNotFound:
-            raise InvalidInput(
-                f"We don't know ZIP code {code}. Check it, or enter your street address."
-            ) from None
-        return self._represent(directory, congress, list(found), "zip")
+            raise InvalidInput("unknown_zip", zip=code) from None
+        return self._represent(release, congress, list(found), "zip")
 
-    def by_district(self, state: object, district: object) -> Representation:
-        """A seat the person chose: answered from the directory's own Congress."""
-        directory = self.directory()
+    def by_district(
+        self, state: object, district: object, release_id: str | None = None
+    ) -> Representation:
+        """A seat the person chose: answered from the directory's own Congress (from the
+        release `release_id` when this instance still has it, for a visit that began on it)."""
+        release = self.release(release_id)
         code = state.strip().upper() if isinstance(state, str) else ""
         if code not in STATES:
-            raise InvalidInput("Choose a state or territory from the list.")
+            raise InvalidInput("choose_state")
         if isinstance(district, int) and not isinstance(district, bool):
             district = str(district)
         if not isinstance(district, str) or not re.fullmatch(r"[0-9]{1,2}", district.strip()):
-            raise InvalidInput("Choose a district from the list.")
+            raise InvalidInput("choose_district")
         number = int(district)
-        if number not in self.seats(code):
-            raise InvalidInput(
-                f"{STATES[code]} has no district {number}: choose one from the list."
-            )
-        congress = directory.congress or self.congress
-        return self._represent(directory, congress, [District(code, number)], "district")
+        if number not in self.seats(code, release):
+            raise InvalidInput("no_such_district", state=code, number=number)
+        congress = release.directory.congress or self.congress
+        return self._represent(release, congress, [District(code, number)], "district")
 
-    def seats(self, state: str) -> list[int]:
+    def seats(self, state: str, release: Release | None = None) -> list[int]:
         """The House seats of a state: those the directory lists and any vacant ones."""
-        directory = self.directory()
-        known = set(directory.house_districts(state))
-        if (directory.congress or self.congress) == self.zip_congress:
-            known |= self.zip_table().districts_in(state)
+        release = release or self.release()
+        known = set(release.directory.house_districts(state))
+        if (release.directory.congress or self.congress) == self.zip_congress:
+            known |= release.zip_table.districts_in(state)
         if state in SINGLE_SEAT:
             known.add(0)
         return sorted(known)
 
     def _represent(
-        self, directory: Directory, congress: int, found: list[District], source: str
+        self, release: Release, congress: int, found: list[District], source: str
     ) -> Representation:
-        members: list[Member] = []
+        directory = release.directory
+        members: list[Recipient] = []
         for state in dict.fromkeys(d.state for d in found):
             members.extend(directory.senators(state))
         vacancies = []
@@ -201,7 +186,7 @@ class Lookup:
                 vacancies.append(d)
         return Representation(
             congress=congress,
-            directory=directory,
+            release=release,
             districts=tuple(found),
             members=tuple(members),
             vacancies=tuple(vacancies),

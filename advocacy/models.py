@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ActionCount(db.Model):
@@ -55,12 +51,14 @@ class CountedOnce(db.Model):
 
 
 class Organizer(UserMixin, db.Model):
+    """An organizer's account: an email and a password hash."""
+
     __tablename__ = "organizer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))  # by accounts.py
 
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="organizer")
 
@@ -70,6 +68,8 @@ class Organizer(UserMixin, db.Model):
 
 
 class Campaign(db.Model):
+    """What an organizer creates and shares: asks, texts, offices, a call-in window."""
+
     __tablename__ = "campaign"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,10 +91,9 @@ class Campaign(db.Model):
     call_zone: Mapped[str] = mapped_column(
         sa.String(40), default="America/New_York", server_default="America/New_York"
     )
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=_now)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=_now, onupdate=_now
-    )
+    # Set by campaigns.save, from the app's clock.
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
     organizer: Mapped[Organizer] = relationship(back_populates="campaigns")
     targets: Mapped[list[Target]] = relationship(

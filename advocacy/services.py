@@ -1,37 +1,37 @@
-"""Builds the app's services from its config, and hands them to views and commands."""
+"""Builds the app's services from its config, and hands them to views and commands.
+
+Each outside service has an interface (a Protocol), a real implementation and an in-process
+fake, chosen here from the config: today the geocoder (GEOCODER_BACKEND = census | fake)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from . import PROJECT_ROOT
-from .directory import DirectoryStore
-from .districts import CensusGeocoder, DistrictCache, redact_http_logs
+from . import PROJECT_ROOT, clock
+from .districts import (
+    DEMO_ADDRESSES,
+    CensusGeocoder,
+    DistrictCache,
+    DistrictLookup,
+    FakeDistrictLookup,
+    redact_http_logs,
+)
 from .letters import LetterBook
 from .lookup import Lookup
-
-
-def _today(app: Flask) -> Callable[[], date]:
-    pinned = app.config.get("TODAY")  # a fixed date, for tests and demos
-    if pinned:
-        fixed = date.fromisoformat(str(pinned))
-        return lambda: fixed
-    return date.today
+from .release import ReleaseStore
 
 
 def data_dir(app: Flask) -> Path:
     return Path(app.instance_path) / app.config["DATA_DIR"]
 
 
-def init_app(app: Flask) -> None:
-    redact_http_logs()
-    today = _today(app)
-    store = DirectoryStore(data_dir(app), today=today)
-    geocoder = CensusGeocoder(
+def _geocoder(app: Flask) -> DistrictLookup:
+    if app.config["GEOCODER_BACKEND"] == "fake":
+        return FakeDistrictLookup(DEMO_ADDRESSES)
+    return CensusGeocoder(
         app.config["CENSUS_URL"],
         vintages=app.config["CENSUS_VINTAGES"],
         benchmark=app.config["CENSUS_BENCHMARK"],
@@ -39,19 +39,24 @@ def init_app(app: Flask) -> None:
         read_timeout=float(app.config["CENSUS_READ_TIMEOUT"]),
         deadline=float(app.config["CENSUS_DEADLINE_SECONDS"]),
     )
+
+
+def init_app(app: Flask) -> None:
+    redact_http_logs()
+    the_clock = clock.from_setting(app.config.get("NOW"))
     cache = DistrictCache(
         str(app.config["SECRET_KEY"]).encode(),
         ttl=float(app.config["DISTRICT_CACHE_SECONDS"]),
         size=int(app.config["DISTRICT_CACHE_SIZE"]),
     )
-    app.extensions["advocacy.today"] = today
+    app.extensions["advocacy.clock"] = the_clock
     app.extensions["advocacy.lookup"] = Lookup(
-        store,
-        geocoder,
+        ReleaseStore(data_dir(app)),
+        _geocoder(app),
         cache,
+        the_clock,
         congress=app.config["CONGRESS"],
         zip_congress=int(app.config["ZIP_TABLE_CONGRESS"]),
-        today=today,
     )
     app.extensions["advocacy.letters"] = LetterBook(PROJECT_ROOT / "letters")
 
@@ -64,5 +69,10 @@ def letters() -> LetterBook:
     return current_app.extensions["advocacy.letters"]
 
 
+def now() -> datetime:
+    """This moment, by the app's one clock."""
+    return current_app.extensions["advocacy.clock"].now()
+
+
 def today() -> date:
-    return current_app.extensions["advocacy.today"]()
+    return current_app.extensions["advocacy.clock"].today()

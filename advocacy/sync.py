@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import json
 import os
 import shutil
@@ -11,15 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import requests
 
-from . import directory, districts
+from . import directory, districts, release
+from .release import MANIFEST, ZIP_FILE
 
-ZIP_FILE = "zccd.csv"
-MANIFEST = "manifest.json"
 KEEP_RELEASES = 3
 
 # progress(file name, bytes so far, total bytes or None)
@@ -105,13 +104,12 @@ def sync(
     zip_source: str,
     *,
     session: requests.Session | None = None,
+    now: datetime,
     timeout: float = 60,
-    today: date | None = None,
     progress: Progress = lambda *_: None,
 ) -> SyncReport:
     """Fetch all files into a new release folder, validate, then point `current` at it."""
     session = session or requests.Session()
-    today = today or date.today()
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="incoming-", dir=releases))
@@ -128,30 +126,44 @@ def sync(
             zips = districts.ZipTable.from_file(staging / ZIP_FILE)
         except (directory.DirectoryInvalid, districts.ZipTableInvalid) as exc:
             raise SyncFailed(str(exc)) from exc
-        as_of = dates[directory.LEGISLATORS] or today
-        built = directory.build(raw, as_of, today)
+        as_of = dates[directory.LEGISLATORS] or now.date()
+        built = directory.build(raw, as_of)
         manifest = {
+            "id": _content_id(staging),
             "as_of": as_of.isoformat(),
-            "synced_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "synced_at": now.astimezone(UTC).isoformat(timespec="seconds"),
             "source": directory_source,
             "zip_source": zip_source,
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
 
-        release = releases / datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        staging.rename(release)
-        _point_current(data_dir, release)
+        folder = releases / now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        while folder.exists():  # a frozen clock, or two syncs in one microsecond
+            folder = folder.with_name(folder.name + "-")
+        staging.rename(folder)
+        _point_current(data_dir, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _prune(releases, keep=release)
+    _prune(releases, keep=folder)
     return SyncReport(
-        release=release,
+        release=folder,
         as_of=as_of,
-        senators=sum(1 for m in built.members if m.chamber == "senate"),
-        representatives=sum(1 for m in built.members if m.chamber == "house"),
+        senators=built.count("senate"),
+        representatives=built.count("house"),
         zip_codes=len(zips),
     )
+
+
+def _content_id(folder: Path) -> str:
+    """A release's id: a hash of its files, the same wherever the same data was downloaded."""
+    digest = hashlib.sha256()
+    for name in release.FILES:
+        digest.update(name.encode() + b"\0")
+        with (folder / name).open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()[:16]
 
 
 def _point_current(data_dir: Path, release: Path) -> None:
@@ -169,10 +181,3 @@ def _prune(releases: Path, keep: Path) -> None:
     for old in done[:-KEEP_RELEASES]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    try:
-        return json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError) as exc:
-        raise directory.DirectoryInvalid(f"{MANIFEST} missing or unreadable") from exc

@@ -8,21 +8,11 @@ visits; the no-JavaScript journey checks that every step also works as plain HTM
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import pytest
-import sqlalchemy as sa
-from flask import Flask
 from playwright.sync_api import BrowserContext, Page, Response, expect
-from werkzeug.serving import make_server
 
-from advocacy import create_app
-from advocacy.extensions import db
-from advocacy.models import ActionCount
 from tests.a11y import assert_accessible
-from tests.conftest import make_config
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package; never a browser that Playwright downloads
 CHROMIUM_ARGS = [
@@ -48,42 +38,6 @@ CORNYN = "Write to Senator John Cornyn"
 
 
 # -- the server and the browser ---------------------------------------------------------------
-
-
-@dataclass
-class Site:
-    url: str
-    app: Flask
-
-    def count(self, action: str, ask: str, chamber: str, state: str, district: int) -> int:
-        """The anonymous count for one action, ask and seat (today), 0 if none."""
-        query = sa.select(ActionCount.count).where(
-            ActionCount.action == action,
-            ActionCount.ask == ask,
-            ActionCount.chamber == chamber,
-            ActionCount.state == state,
-            ActionCount.district == district,
-        )
-        with self.app.app_context():
-            return db.session.scalar(query) or 0
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, census, synced) -> Iterator[Site]:
-    """The app, CSRF on, served on a free loopback port in a background thread."""
-    config = make_config(tmp_path_factory.mktemp("browser"), census, synced, WTF_CSRF_ENABLED=True)
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Site(f"http://127.0.0.1:{server.server_port}", app)
-    server.shutdown()
-    server.server_close()
-    thread.join()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @dataclass

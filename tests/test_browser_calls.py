@@ -13,28 +13,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
-from werkzeug.security import generate_password_hash
 
-from advocacy import create_app
 from advocacy.extensions import db
-from advocacy.models import Campaign, Organizer, Target
+from advocacy.models import Target
 from tests.a11y import assert_accessible
-from tests.conftest import make_config
-from tests.test_browser import (
-    PHONE,
-    Site,
-    assert_no_sideways_scroll,
-    check_page,
-)
-from tests.test_browser_organizer import _serve, _stop, campaign_counts, total
+from tests.conftest import PASSWORD, Site, campaign_counts, make_campaign, make_organizer
+from tests.test_browser import PHONE, assert_no_sideways_scroll, check_page
+from tests.test_browser_organizer import total
 
 EMAIL = "callday@example.org"
-PASSWORD = "correct horse battery staple"
 TITLE = "Call-in day for the prisoners"
 FIRST, CITY, ZIP = "Ana", "Cheyenne", "82001"
 QUEUE = "advocacy.calls.queue"
@@ -63,45 +54,15 @@ def expected_counts(ref: str) -> set[tuple[str, str, str, int, str, int]]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, census, synced) -> Iterator[Site]:
-    """The app, CSRF on, on a free loopback port (as in test_browser.py)."""
-    config = make_config(
-        tmp_path_factory.mktemp("browser-calls"), census, synced, WTF_CSRF_ENABLED=True
-    )
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    server, thread = _serve(app)
-    yield Site(f"http://127.0.0.1:{server.server_port}", app)
-    _stop(server, thread)
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
 def organizer(site: Site) -> int:
-    with site.app.app_context():
-        found = Organizer(email=EMAIL, password_hash=generate_password_hash(PASSWORD))
-        db.session.add(found)
-        db.session.commit()
-        return found.id
+    return make_organizer(site.app, EMAIL)
 
 
-def live_campaign(site: Site, organizer_id: int, slug: str, *targets: Target) -> str:
-    """A live campaign made straight in the database (test_browser_organizer tests the form)."""
-    with site.app.app_context():
-        db.session.add(
-            Campaign(
-                organizer_id=organizer_id,
-                slug=slug,
-                title=TITLE,
-                asks=["prisoners"],
-                status="live",
-                targets=list(targets),
-            )
-        )
-        db.session.commit()
-    return slug
+def live_campaign(site: Site, organizer_id: int, slug: str, *targets: dict[str, str]) -> str:
+    """A live campaign made without the form (test_browser_organizer tests the form)."""
+    return make_campaign(
+        site.app, organizer_id, slug, title=TITLE, asks=("prisoners",), targets=targets
+    )
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -203,7 +164,7 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     check_page(page)
     loads = len(watch.documents)  # from here on, no page loads: outcomes go by fetch
     expect_ready_offline(page)
-    assert campaign_counts(site, slug) == set()  # fetching ahead counts nothing
+    assert campaign_counts(site.app, slug) == set()  # fetching ahead counts nothing
 
     # 1. Talked to a staffer: recorded in the background, the next office in place.
     outcome(page, 1).click()
@@ -211,7 +172,7 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     expect(heading(page)).to_be_focused()
     expect(page).to_have_title(re.compile(r"^Call Cynthia M\. Lummis · "))
     assert len(watch.documents) == loads
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    assert campaign_counts(site.app, slug) == {("called", "senate", "WY", -1, ref, 1)}
 
     # 2. The phone's data connection drops (the phone line still works): the voicemail is
     # saved, anonymously, on the phone, and the next office comes from the pages fetched ahead.
@@ -242,7 +203,7 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     expect(note).to_have_text(
         "2 call outcomes are saved on this phone and will be sent as soon as the connection allows."
     )
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    assert campaign_counts(site.app, slug) == {("called", "senate", "WY", -1, ref, 1)}
 
     # Back online: the queue is sent, once.
     context.set_offline(False)
@@ -251,7 +212,7 @@ def test_three_calls_on_a_phone_with_an_offline_moment(new_context, site, organi
     assert queue(page) is None
     check_page(page)
     assert len(watch.documents) == loads
-    assert campaign_counts(site, slug) == expected_counts(ref)
+    assert campaign_counts(site.app, slug) == expected_counts(ref)
 
     dashboard_shows_the_calls(new_context, slug)
     watch.assert_clean()
@@ -284,7 +245,7 @@ def test_offline_before_the_next_office_arrived(new_context, site, organizer):
     expect(page.locator("#queue-note")).to_have_text(BACK_ONLINE)
     expect(heading(page)).to_be_focused()
     assert queue(page) is None
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    assert campaign_counts(site.app, slug) == {("called", "senate", "WY", -1, ref, 1)}
     watch.assert_clean()
 
 
@@ -306,11 +267,11 @@ def test_an_outcome_saved_offline_is_sent_on_the_next_page_load(new_context, sit
     page.goto(f"/c/{slug}/call")
     expect(page.locator("#queue-note")).to_have_text(BACK_ONLINE)
     assert queue(page) is None
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    assert campaign_counts(site.app, slug) == {("called", "senate", "WY", -1, ref, 1)}
     page.reload()  # sent once, never again
     expect(heading(page)).to_have_text(f"Call your members: {TITLE}")
     expect(page.locator("#queue-note")).to_have_count(0)
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    assert campaign_counts(site.app, slug) == {("called", "senate", "WY", -1, ref, 1)}
     watch.assert_clean()
 
 
@@ -332,7 +293,7 @@ def test_an_error_page_counts_nothing_and_a_lost_answer_counts_once(new_context,
         "This form has expired. Go back, reload the page and send it again."
     )
     expect(outcome(page, 1)).to_be_enabled()
-    assert campaign_counts(site, slug) == set()
+    assert campaign_counts(site.app, slug) == set()
 
     # The server counts the outcome, but its answer is cut off: the page queues it too and
     # goes on with the office fetched ahead; the server counts it once.
@@ -349,7 +310,7 @@ def test_an_error_page_counts_nothing_and_a_lost_answer_counts_once(new_context,
     expect_office(page, 2)
     expect(page.locator(f'input[name=log][value="{barrasso}:called"]')).to_have_count(1)
     assert len(json.loads(queue(page))) == 1
-    assert campaign_counts(site, slug) == {("called", "senate", "WY", -1, ref, 1)}
+    assert campaign_counts(site.app, slug) == {("called", "senate", "WY", -1, ref, 1)}
     page.unroute("**/call/next")
 
     # Its whole answer is lost: the same, for the voicemail.
@@ -368,7 +329,7 @@ def test_an_error_page_counts_nothing_and_a_lost_answer_counts_once(new_context,
         "Back online: 2 saved call outcomes were sent."
     )
     assert queue(page) is None
-    assert campaign_counts(site, slug) == expected_counts(ref)
+    assert campaign_counts(site.app, slug) == expected_counts(ref)
     watch.assert_clean()
 
 
@@ -385,7 +346,7 @@ def test_three_calls_without_javascript(new_context, site, organizer):
     expect_summary(page, site, slug, ref)
     assert_no_sideways_scroll(page)
     assert len(watch.documents) == 5  # the start page, its post, three outcome posts
-    assert campaign_counts(site, slug) == expected_counts(ref)
+    assert campaign_counts(site.app, slug) == expected_counts(ref)
     watch.assert_clean()
 
 
@@ -429,7 +390,7 @@ def test_a_busy_connection_or_database_keeps_the_outcome_on_the_phone(new_contex
         "Back online: 2 saved call outcomes were sent."
     )  # the first was sent after the answer that got through, with the second
     assert queue(page) is None
-    assert campaign_counts(site, slug) == {
+    assert campaign_counts(site.app, slug) == {
         ("called", "senate", "WY", -1, ref, 1),
         ("voicemail", "senate", "WY", -1, ref, 1),
     }
@@ -438,7 +399,7 @@ def test_a_busy_connection_or_database_keeps_the_outcome_on_the_phone(new_contex
 
 def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
     """No lookup: the volunteer calls the office the campaign names, then may write instead."""
-    state_dept = Target(title="Secretary of State", phone="202-647-4000", position=0)
+    state_dept = {"title": "Secretary of State", "phone": "202-647-4000"}
     slug = live_campaign(site, organizer, "call-state", state_dept)
     context, watch = new_context(**PHONE)
     page = context.new_page()
@@ -461,7 +422,7 @@ def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
     expect(letter.locator("main")).not_to_contain_text("members of Congress have no public email")
     expect(heading(page)).to_have_text("Call the Secretary of State")
     letter.close()
-    assert campaign_counts(site, slug) == {("generated", "office", "", -1, "", 1)}
+    assert campaign_counts(site.app, slug) == {("generated", "office", "", -1, "", 1)}
 
     # Again, skipped while offline: the summary fetched ahead says so in the server's words.
     start_calling(page, slug, axe=False, button=ONLY)
@@ -477,7 +438,7 @@ def test_a_list_that_changed_mid_visit_starts_again_with_the_typing_kept(
     new_context, site, organizer
 ):
     slug = live_campaign(
-        site, organizer, "call-changed", Target(title="Secretary of State", phone="202-647-4000")
+        site, organizer, "call-changed", {"title": "Secretary of State", "phone": "202-647-4000"}
     )
     context, watch = new_context(**PHONE)
     page = context.new_page()
@@ -493,5 +454,5 @@ def test_a_list_that_changed_mid_visit_starts_again_with_the_typing_kept(
     expect(heading(page)).to_have_text(f"Call your members: {TITLE}")
     expect(page.get_by_label("Your first name")).to_have_value(FIRST)
     expect(page.get_by_label("City or town")).to_have_value(CITY)
-    assert campaign_counts(site, slug) == set()
+    assert campaign_counts(site.app, slug) == set()
     watch.assert_clean()

@@ -15,30 +15,18 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import BrowserContext, Locator, Page, expect
-from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from advocacy import create_app
-from advocacy.extensions import db
-from advocacy.models import ActionCount, Campaign, Organizer
 from tests.a11y import assert_accessible
-from tests.conftest import make_config
-from tests.test_browser import (
-    PHONE,
-    Site,
-    check_page,
-    find_members,
-)
+from tests.conftest import NOW, PASSWORD, Site, campaign_counts, make_campaign, make_organizer
+from tests.test_browser import PHONE, check_page, find_members
 
 CHEYENNE = "200 W 24th St, Cheyenne, WY 82001"
 EMAIL = "organizer@example.org"
-PASSWORD = "correct horse battery staple"
 TITLE = "Bring the prisoners home"
 SLUG = "bring-them-home"
 ASK = "Free the Armenians arrested by Azerbaijan"
@@ -76,22 +64,6 @@ def _stop(server, thread: threading.Thread) -> None:
     server.shutdown()
     server.server_close()
     thread.join()
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, census, synced) -> Iterator[Site]:
-    """The app, CSRF on, on a free loopback port (as in test_browser.py)."""
-    config = make_config(
-        tmp_path_factory.mktemp("browser-organizer"), census, synced, WTF_CSRF_ENABLED=True
-    )
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    server, thread = _serve(app)
-    yield Site(f"http://127.0.0.1:{server.server_port}", app)
-    _stop(server, thread)
-    with app.app_context():
-        db.engine.dispose()
 
 
 @dataclass
@@ -210,19 +182,6 @@ def mark_sent(page: Page) -> None:
     assert page.url == url  # counted in the background (JS on)
 
 
-def campaign_counts(
-    site: Site, slug: str, ref: str | None = None
-) -> set[tuple[str, str, str, int, str, int]]:
-    """The campaign's counts (of one ref, if given): (action, chamber, state, district, ref, n)."""
-    with site.app.app_context():
-        campaign_id = db.session.scalar(sa.select(Campaign.id).where(Campaign.slug == slug))
-        query = sa.select(ActionCount).where(ActionCount.campaign_id == campaign_id)
-        if ref is not None:
-            query = query.where(ActionCount.ref == ref)
-        rows = db.session.scalars(query)
-        return {(r.action, r.chamber, r.state, r.district, r.ref, r.count) for r in rows}
-
-
 # -- the journey ------------------------------------------------------------------------------
 
 
@@ -339,7 +298,7 @@ def test_organizer_campaign_citizen_and_counts(new_context, site):
     expect(page.locator("#count-status")).to_be_empty()
     mark_sent(page)
 
-    assert campaign_counts(site, SLUG) == {
+    assert campaign_counts(site.app, SLUG) == {
         ("generated", "senate", "WY", -1, "newsletter", 2),
         ("sent", "senate", "WY", -1, "newsletter", 2),
     }
@@ -349,7 +308,7 @@ def test_organizer_campaign_citizen_and_counts(new_context, site):
     expect(total(org, "Letters written")).to_have_text("2")
     expect(total(org, "Letters sent")).to_have_text("2")
     expect(total(org, "Calls that reached an office")).to_have_text("0")
-    today = datetime.now(UTC).date().isoformat()  # counts keep the UTC day
+    today = NOW.date().isoformat()  # counts keep the UTC day
     assert counts_table(org, "By day") == [[today, "2", "2", "0"]]
     assert counts_table(org, "By state") == [["WY", "2", "2", "0"]]
     assert counts_table(org, "By district") == [["WY (senate)", "2", "2", "0"]]
@@ -413,25 +372,12 @@ FRAMER = "framer@example.org"
 
 @pytest.fixture(scope="module")
 def live_campaign(site: Site) -> str:
-    """A live campaign made straight in the database (the journey above tests the form)."""
-    slug = "framed-campaign"
-    with site.app.app_context():
-        organizer = Organizer(email=FRAMER, password_hash=generate_password_hash(PASSWORD))
-        db.session.add(organizer)
-        db.session.flush()
-        db.session.add(
-            Campaign(
-                organizer_id=organizer.id,
-                slug=slug,
-                title="Framed campaign",
-                asks=["sanctions"],
-                status="live",
-                goal=100,
-                show_progress=True,
-            )
-        )
-        db.session.commit()
-    return slug
+    """A live campaign made without the form (the journey above tests the form)."""
+    organizer = make_organizer(site.app, FRAMER)
+    return make_campaign(
+        site.app, organizer, "framed-campaign", title="Framed campaign", goal=100,
+        show_progress=True,
+    )  # fmt: skip
 
 
 def embed_snippet(context: BrowserContext, slug: str) -> str:
@@ -491,7 +437,7 @@ def test_only_the_embed_can_be_framed(new_context, site, frame_host, live_campai
         "Your letter to Representative Harriet M. Hageman"
     )
     mark_sent(results)  # CSRF on: the new tab has its own session
-    assert campaign_counts(site, live_campaign, ref="embed") == {
+    assert campaign_counts(site.app, live_campaign, ref="embed") == {
         ("generated", "house", "WY", 0, "embed", 1),
         ("sent", "house", "WY", 0, "embed", 1),
     }
@@ -551,7 +497,7 @@ def test_every_way_back_keeps_the_campaign_and_its_source(new_context, site, liv
     see_all = page.get_by_role("link", name="See all your members")
     expect(see_all).to_have_attribute("href", re.compile(rf"c={live_campaign}&ref=flyer-3$"))
     check_page(page)
-    assert campaign_counts(site, live_campaign, ref="flyer-3") == {
+    assert campaign_counts(site.app, live_campaign, ref="flyer-3") == {
         ("generated", "senate", "WY", -1, "flyer-3", 1)
     }
     watch.assert_clean()

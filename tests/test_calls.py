@@ -4,11 +4,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from advocacy.calls import STATE_ZONES, closed_window, holiday, hours, until
-from advocacy.directory import STATES, Office
+from advocacy.calls import closed_window, holiday, hours, until
+from advocacy.geography import EASTERN, STATE_ZONES, STATES
+from advocacy.recipients import Office
 
-WASHINGTON = Office("Washington, DC", "", "202-224-6441", washington=True)
-CHEYENNE = Office("Cheyenne", "", "307-772-2477")
+WASHINGTON = Office("Washington, DC", "", "202-224-6441", EASTERN, main=True)
+CHEYENNE = Office("Cheyenne", "", "307-772-2477", STATE_ZONES["WY"])
 
 
 def at(text):
@@ -29,45 +30,47 @@ def test_every_state_and_territory_has_a_zone():
     ],
 )
 def test_offices_keep_their_own_hours(now, washington_open, cheyenne_open):
-    assert hours(WASHINGTON, "WY", at(now)).open is washington_open
-    assert hours(CHEYENNE, "WY", at(now)).open is cheyenne_open
+    assert hours(WASHINGTON, at(now)).open is washington_open
+    assert hours(CHEYENNE, at(now)).open is cheyenne_open
 
 
-def test_local_time_and_advice_when_closed():
-    found = hours(CHEYENNE, "WY", at("2026-11-25T14:30:00"))
+def test_local_time_and_advice_when_closed(words):
+    found = hours(CHEYENNE, at("2026-11-25T14:30:00"))
     assert found.local.strftime("%H:%M") == "07:30" and found.zone == "America/Denver"
-    assert found.advice == "Closed now: leave a voicemail or call after 9 a.m. their time."
+    assert (
+        words("advice", found) == "Closed now: leave a voicemail or call after 9 a.m. their time."
+    )
 
 
 def test_daylight_saving_time_is_followed():
-    summer = hours(WASHINGTON, "TX", at("2026-07-01T13:30:00"))  # 9:30 EDT
-    winter = hours(WASHINGTON, "TX", at("2026-01-07T13:30:00"))  # 8:30 EST
+    summer = hours(WASHINGTON, at("2026-07-01T13:30:00"))  # 9:30 EDT
+    winter = hours(WASHINGTON, at("2026-01-07T13:30:00"))  # 8:30 EST
     assert summer.open and not winter.open
 
 
-def test_after_friday_evening_the_advice_names_monday():
-    friday_evening = hours(WASHINGTON, "WY", at("2026-11-27T23:00:00"))  # 18:00 in DC
+def test_after_friday_evening_the_advice_names_monday(words):
+    friday_evening = hours(WASHINGTON, at("2026-11-27T23:00:00"))  # 18:00 in DC
     assert friday_evening.reopens.isoformat() == "2026-11-30T09:00:00-05:00"
-    assert friday_evening.advice.endswith("call after 9 a.m. their time on Monday.")
+    assert words("advice", friday_evening).endswith("call after 9 a.m. their time on Monday.")
 
 
-def test_offices_are_closed_on_federal_holidays():
-    thanksgiving = hours(WASHINGTON, "WY", at("2026-11-26T16:00:00"))  # 11:00 in DC, Thursday
+def test_offices_are_closed_on_federal_holidays(words):
+    thanksgiving = hours(WASHINGTON, at("2026-11-26T16:00:00"))  # 11:00 in DC, Thursday
     assert not thanksgiving.open and thanksgiving.holiday == "Thanksgiving Day"
-    assert thanksgiving.advice == (
+    assert words("advice", thanksgiving) == (
         "Closed for Thanksgiving Day: leave a voicemail or call after 9 a.m. their time."
     )  # the next day, Friday, is a working day
     # July 4, 2026 is a Saturday: the holiday is observed on Friday the 3rd.
     assert holiday(date(2026, 7, 3)) == "Independence Day"
-    observed = hours(CHEYENNE, "WY", at("2026-07-03T17:00:00"))  # 11:00 in Cheyenne
+    observed = hours(CHEYENNE, at("2026-07-03T17:00:00"))  # 11:00 in Cheyenne
     assert not observed.open and observed.reopens.date() == date(2026, 7, 6)
-    assert observed.advice.endswith("on Monday.")
-    assert hours(CHEYENNE, "WY", at("2026-07-02T17:00:00")).open  # the Thursday before
+    assert words("advice", observed).endswith("on Monday.")
+    assert hours(CHEYENNE, at("2026-07-02T17:00:00")).open  # the Thursday before
 
 
 def test_a_naive_time_is_refused():
     with pytest.raises(ValueError):
-        hours(WASHINGTON, "WY", datetime(2026, 11, 25, 12, 0))
+        hours(WASHINGTON, datetime(2026, 11, 25, 12, 0))
 
 
 @pytest.mark.parametrize(
@@ -86,9 +89,9 @@ def test_a_naive_time_is_refused():
         ("2026-12-01T08:59", "2026-12-01T09:10", "America/New_York", None),  # 11 minutes
     ],
 )
-def test_a_call_in_window_when_offices_are_closed_is_named(starts, ends, zone, reason):
+def test_a_call_in_window_when_offices_are_closed_is_named(words, starts, ends, zone, reason):
     found = closed_window(datetime.fromisoformat(starts), datetime.fromisoformat(ends), zone)
-    assert found == reason if reason is None else reason in found
+    assert found == reason if reason is None else reason in words("closure", found)
 
 
 @pytest.mark.parametrize(
@@ -102,6 +105,8 @@ def test_a_call_in_window_when_offices_are_closed_is_named(starts, ends, zone, r
         ("2026-12-02T10:00", "a minute"),
     ],
 )
-def test_how_long_until_a_call_in_starts(starts, said):
+def test_how_long_until_a_call_in_starts(words, starts, said):
     wednesday = datetime(2026, 12, 2, 15, tzinfo=UTC)  # 10 a.m. in New York
-    assert until(datetime.fromisoformat(starts), "America/New_York", wednesday) == said
+    assert (
+        words("span", until(datetime.fromisoformat(starts), "America/New_York", wednesday)) == said
+    )

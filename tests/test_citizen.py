@@ -183,7 +183,7 @@ def test_zip_fallback_is_refused_when_the_table_describes_another_congress(app_f
 def test_after_january_3_2027_old_data_is_never_joined_to_the_new_map(app_factory, census):
     # The directory still lists the 119th Congress; the 120th sits. Naming members from the
     # 120th map would name the wrong person (downtown Austin is TX-10 there, TX-37 before).
-    client = app_factory(TODAY="2027-02-01").test_client()
+    client = app_factory(NOW="2027-02-01T15:00:00+00:00").test_client()
     for data in ({"address": AUSTIN}, {"zip": "78701"}):
         response = client.post("/lookup", data=data)
         assert response.status_code == 503

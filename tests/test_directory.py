@@ -4,12 +4,14 @@ from datetime import date
 
 import pytest
 
-from advocacy.directory import DirectoryStore, clean_url, washington_lines
+from advocacy.directory import clean_url, washington_lines
+from advocacy.recipients import Kind
+from advocacy.release import ReleaseStore
 
 
 @pytest.fixture(scope="module")
 def directory(synced):
-    return DirectoryStore(synced, today=lambda: date(2026, 11, 25)).get()
+    return ReleaseStore(synced).current().directory
 
 
 def test_counts_match_the_snapshot(directory):
@@ -40,7 +42,8 @@ def test_member_without_official_full_name_gets_first_and_last(directory):
     assert gallagher.name == "James Gallagher"
     # No phone, office or website in the data: nothing is invented.
     assert gallagher.phone is None and gallagher.website is None
-    assert gallagher.offices == () and gallagher.washington_address == ()
+    assert gallagher.offices == ()
+    assert gallagher.postal == ("U.S. House of Representatives", "Washington, DC 20515")
 
 
 def test_malformed_contact_form_url_is_repaired(directory):
@@ -65,11 +68,14 @@ def test_clean_url(raw, clean):
     assert clean_url(raw) == clean
 
 
-def test_appointed_senators_past_their_listed_end_are_kept_with_a_note(directory):
+def test_appointed_senators_past_their_listed_end_are_kept_with_a_note(directory, words):
     ohio = directory.senators("OH")
     assert len(ohio) == 2
     husted = next(m for m in ohio if m.last_name == "Husted")
-    assert "Appointed" in husted.note and "no successor" in husted.note
+    assert husted.kind is Kind.SENATOR and husted.appointed
+    note = words("term_note", husted, date(2026, 11, 25))
+    assert "Appointed" in note and "no successor" in note
+    assert words("term_note", husted, husted.term_end.replace(day=1)) == ""  # not ended yet
     assert len(directory.senators("FL")) == 2
 
 
@@ -83,8 +89,11 @@ def test_washington_address_is_split_into_postal_lines():
 
 def test_phones_list_washington_then_district_offices(directory):
     doggett = directory.representative("TX", 37)
-    assert doggett.phones[0].washington and doggett.phones[0].phone == "202-225-4865"
-    assert any(o.city == "Austin" and o.phone for o in doggett.phones[1:])
+    assert doggett.phones[0].main and doggett.phones[0].phone == "202-225-4865"
+    assert doggett.phones[0].zone == "America/New_York"
+    assert any(
+        o.city == "Austin" and o.phone and o.zone == "America/Chicago" for o in doggett.phones[1:]
+    )
 
 
 def test_committees_with_jurisdiction_come_from_membership(directory):
@@ -98,15 +107,10 @@ def test_vacant_seats_are_absent(directory):
         assert directory.representative(state, district) is None
 
 
-def test_directory_is_stale_once_the_terms_it_lists_have_ended(synced):
-    assert (
-        not DirectoryStore(synced, today=lambda: date(2026, 11, 25))
-        .get()
-        .is_stale(date(2026, 11, 25))
-    )
-    later = DirectoryStore(synced, today=lambda: date(2027, 2, 1)).get()
-    assert later.is_stale(date(2027, 2, 1))
+def test_directory_is_stale_once_the_terms_it_lists_have_ended(directory):
+    assert not directory.is_stale(date(2026, 11, 25))
+    assert directory.is_stale(date(2027, 2, 1))
 
 
 def test_store_without_data_says_so(tmp_path):
-    assert DirectoryStore(tmp_path).get() is None
+    assert ReleaseStore(tmp_path).current() is None

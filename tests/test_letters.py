@@ -7,10 +7,10 @@ import pytest
 from jinja2.sandbox import SandboxedEnvironment
 
 from advocacy import PROJECT_ROOT
-from advocacy.campaigns import target_member
-from advocacy.directory import DirectoryStore
+from advocacy.campaigns import target_recipient
 from advocacy.letters import AskNotFound, Constituent, LetterBook
 from advocacy.models import Target
+from advocacy.release import ReleaseStore
 from tests.fakes import SHARED
 
 SEED = (SHARED / "seed" / "artsakh-genocide.md").read_text()
@@ -20,7 +20,7 @@ URL = re.compile(r"https?://[^\s\"')]+")
 
 @pytest.fixture(scope="module")
 def directory(synced):
-    return DirectoryStore(synced, today=lambda: date(2026, 11, 25)).get()
+    return ReleaseStore(synced).current().directory
 
 
 KINDS = {
@@ -35,7 +35,8 @@ KINDS = {
     "no-official-full-name-no-phone": "G000607",  # Gallagher
 }
 PERSON = Constituent(name="Ana Petrosyan", city="Austin", zip="78701", email="ana@example.org")
-OFFICE = target_member(
+TODAY = date(2026, 11, 25)
+OFFICE = target_recipient(
     Target(id=7, title="Administrator, USAID", name="", phone="202-712-0000", url="", email="")
 )
 
@@ -60,7 +61,7 @@ def test_templates_render_in_the_sandbox_with_strict_undefined():
 @pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
 def test_every_ask_renders_for_every_kind_of_member(directory, ask, kind):
     member = directory.member(KINDS[kind])
-    letter = BOOK.render(ask, member, PERSON, date(2026, 11, 25))
+    letter = BOOK.render(ask, member, PERSON, TODAY)
     assert letter.subject and "\n" not in letter.subject
     assert letter.body.startswith(f"Dear {member.title} {member.last_name},\n\n")
     assert "{{" not in letter.body and "None" not in letter.body
@@ -78,10 +79,10 @@ def test_every_ask_renders_for_every_kind_of_member(directory, ask, kind):
 
 @pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
 def test_committee_paragraph_only_for_members_with_jurisdiction(directory, ask):
-    risch = BOOK.render(ask, directory.member("R000584"), PERSON)
+    risch = BOOK.render(ask, directory.member("R000584"), PERSON, TODAY)
     assert "As a member of the Senate Committee on Foreign Relations" in risch.body
     assert "Senate Committee on Foreign Relations" in risch.call_script
-    doggett = BOOK.render(ask, directory.member("D000399"), PERSON)
+    doggett = BOOK.render(ask, directory.member("D000399"), PERSON, TODAY)
     assert "As a member of the" not in doggett.body
 
 
@@ -97,7 +98,7 @@ def test_every_source_a_letter_cites_is_in_the_seed_document():
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
 def test_every_number_in_a_letter_or_script_appears_in_the_seed(directory, ask, kind):
-    letter = BOOK.render(ask, directory.member(KINDS[kind]), PERSON)
+    letter = BOOK.render(ask, directory.member(KINDS[kind]), PERSON, TODAY)
     prose = letter.body.split("\nSources:\n")[0] + "\n" + letter.call_script
     for number in re.findall(r"\$?\d[\d,.]*\d(?: million)?", prose):
         bare = number.rstrip(".,")
@@ -118,13 +119,13 @@ def test_call_scripts_stay_short_for_the_longest_inputs(directory, ask):
         name="Bartholomew-Alexander " + "X" * 70, city="Y " * 29 + "Z", zip="78701"
     )
     for bioguide in ("R000584", "M001199", "H001104"):  # members with committee lines
-        script = BOOK.render(ask, directory.member(bioguide), person).call_script
+        script = BOOK.render(ask, directory.member(bioguide), person, TODAY).call_script
         assert len(script.split()) < 120, script
 
 
 def test_personal_note_comes_first_and_is_never_a_template(directory):
     person = Constituent(name="Ana", city="Austin", zip="78701", note="{{ 7 * 7 }} is my note.")
-    body = BOOK.render(BOOK.ask("sanctions"), directory.member("D000399"), person).body
+    body = BOOK.render(BOOK.ask("sanctions"), directory.member("D000399"), person, TODAY).body
     assert body.startswith(
         "Dear Representative Doggett,\n\n{{ 7 * 7 }} is my note.\n\nI am your constituent"
     )
@@ -132,12 +133,12 @@ def test_personal_note_comes_first_and_is_never_a_template(directory):
 
 def test_without_an_email_no_empty_line_is_signed(directory):
     person = Constituent(name="Ana", city="Austin", zip="78701")
-    body = BOOK.render(BOOK.ask("sanctions"), directory.member("D000399"), person).body
+    body = BOOK.render(BOOK.ask("sanctions"), directory.member("D000399"), person, TODAY).body
     assert "Sincerely,\nAna\nAustin, TX 78701\n\nSources:" in body
 
 
 def test_mailto_carries_subject_and_body(directory):
-    letter = BOOK.render(BOOK.ask("humanitarian-aid"), directory.member("D000399"), PERSON)
+    letter = BOOK.render(BOOK.ask("humanitarian-aid"), directory.member("D000399"), PERSON, TODAY)
     assert letter.mailto.startswith("mailto:?subject=Humanitarian%20aid")
     assert "&body=Dear%20Representative%20Doggett%2C" in letter.mailto
 
@@ -151,7 +152,7 @@ def test_unknown_ask(slug):
 @pytest.mark.parametrize("ask", BOOK.asks, ids=lambda a: a.slug)
 def test_every_ask_renders_for_an_office_a_campaign_names(ask):
     person = Constituent(name="Ana Petrosyan", city="Austin", zip="78701", state="TX")
-    letter = BOOK.render(ask, OFFICE, person)
+    letter = BOOK.render(ask, OFFICE, person, TODAY)
     assert letter.body.startswith("Dear Administrator, USAID,\n\nI am writing from Austin, TX")
     assert "constituent" not in letter.body and "As a member of the" not in letter.body
     assert "I urge you to" in letter.body and "\nSources:\n[1] https://" in letter.body

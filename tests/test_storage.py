@@ -5,7 +5,7 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -14,18 +14,21 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from advocacy import counts
-from advocacy.directory import Member
 from advocacy.extensions import db
 from advocacy.models import ActionCount, CountedOnce
+from advocacy.recipients import Kind, Recipient
 
 POSTGRES = os.environ.get(
     "ADVOCACY_TEST_POSTGRES_URI", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-SENATOR = Member(
-    bioguide="C001056", name="John Cornyn", first_name="John", last_name="Cornyn",
-    title="Senator", chamber="senate", state="TX", district=None, party="Republican",
-    phone=None, contact_form=None, website=None, washington_address=(),
+SENATOR = Recipient(
+    id="C001056", kind=Kind.SENATOR, name="John Cornyn", title="Senator",
+    salutation="Senator Cornyn", last_name="Cornyn", state="TX", party="Republican",
 )  # fmt: skip
+
+
+def at(day: int, hour: int = 15) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -54,7 +57,7 @@ def test_migrations_build_the_schema(migrated):
 
 
 def test_counts_are_exact_under_concurrency(migrated):
-    day = date(2026, 11, 25)
+    day = at(25)
 
     def bump(i):
         with migrated.app_context():
@@ -75,11 +78,11 @@ def test_counts_are_exact_under_concurrency(migrated):
 
 def test_unknown_action_is_refused(migrated):
     with migrated.app_context(), pytest.raises(ValueError):
-        counts.record(db.session, "deleted", "sanctions", SENATOR, date(2026, 11, 25))
+        counts.record(db.session, "deleted", "sanctions", SENATOR, at(25))
 
 
 def test_downgrading_the_campaign_migration_keeps_every_total(migrated):
-    day = date(2026, 11, 25)
+    day = at(25)
     with migrated.app_context():
         for campaign_id, ref in ((0, ""), (1, "flyer"), (2, ""), (2, "newsletter")):
             counts.record(
@@ -93,7 +96,7 @@ def test_downgrading_the_campaign_migration_keeps_every_total(migrated):
 
 
 def test_an_outcome_keyed_once_counts_once_under_concurrency(migrated):
-    day = date(2026, 11, 25)
+    day = at(25)
 
     def bump(i):
         with migrated.app_context():
@@ -114,14 +117,13 @@ def test_an_outcome_keyed_once_counts_once_under_concurrency(migrated):
 def test_corrected_outcomes_move_their_count_under_concurrency(migrated):
     """Outcomes for the same visit and office, each different from the last (taps corrected
     after the back button), at different hours: each key counts one outcome, the last."""
-    day = date(2026, 11, 25)
 
     def tap(i):
         with migrated.app_context():
             try:
                 counts.record(
-                    db.session, counts.CALLS[i % 3], "sanctions", SENATOR, day,
-                    hour=i % 5, once=f"visit-{i % 10}",
+                    db.session, counts.CALLS[i % 3], "sanctions", SENATOR, at(25, i % 5),
+                    once=f"visit-{i % 10}",
                 )  # fmt: skip
             finally:
                 db.session.remove()
@@ -140,7 +142,7 @@ def test_corrected_outcomes_move_their_count_under_concurrency(migrated):
 def test_a_correction_waiting_for_another_one_is_not_lost(migrated, monkeypatch):
     """Two corrections of one key at once: the second waits for the first, then moves the
     count again; the last outcome given is the one counted."""
-    day = date(2026, 11, 25)
+    day = at(25)
     take_off = counts._take_off
     first_holds = threading.Event()
 
@@ -174,9 +176,9 @@ def test_a_correction_waiting_for_another_one_is_not_lost(migrated, monkeypatch)
 def test_old_once_keys_are_pruned(migrated, monkeypatch):
     monkeypatch.setattr(counts, "PRUNE_CHANCE", 1.0)
     with migrated.app_context():
-        counts.record(db.session, "busy", "sanctions", SENATOR, date(2026, 11, 1), once="old")
-        counts.record(db.session, "busy", "sanctions", SENATOR, date(2026, 11, 20), once="recent")
-        counts.record(db.session, "busy", "sanctions", SENATOR, date(2026, 11, 25), once="new")
+        counts.record(db.session, "busy", "sanctions", SENATOR, at(1), once="old")
+        counts.record(db.session, "busy", "sanctions", SENATOR, at(20), once="recent")
+        counts.record(db.session, "busy", "sanctions", SENATOR, at(25), once="new")
         kept = set(db.session.scalars(sa.select(CountedOnce.key)))
     assert kept == {"recent", "new"}
 

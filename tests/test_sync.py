@@ -2,14 +2,16 @@
 
 import json
 import shutil
-from datetime import date
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from advocacy import sync
-from advocacy.directory import DirectoryStore
+from advocacy.release import ReleaseStore
 from tests.fakes import _Server, file_server
+
+NOW = datetime(2026, 11, 25, 15, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -21,7 +23,7 @@ def broken_site(tmp_path, data_site):
 
 
 def _sync_from(data_dir, site_url):
-    return sync.sync(data_dir, f"{site_url}/congress-legislators/", f"{site_url}/zccd.csv")
+    return sync.sync(data_dir, f"{site_url}/congress-legislators/", f"{site_url}/zccd.csv", now=NOW)
 
 
 def test_sync_over_http_reports_counts_and_date(tmp_path, data_server):
@@ -30,6 +32,7 @@ def test_sync_over_http_reports_counts_and_date(tmp_path, data_server):
         tmp_path,
         f"{data_server.url}/congress-legislators/",
         f"{data_server.url}/zccd.csv",
+        now=NOW,
         progress=lambda name, done, total: seen.append((name, done, total)),
     )
     assert (report.senators, report.representatives) == (100, 437)
@@ -42,7 +45,10 @@ def test_sync_over_http_reports_counts_and_date(tmp_path, data_server):
 
 def test_sync_from_a_local_folder(tmp_path, data_site):
     report = sync.sync(
-        tmp_path / "d", str(data_site / "congress-legislators"), str(data_site / "zccd.csv")
+        tmp_path / "d",
+        str(data_site / "congress-legislators"),
+        str(data_site / "zccd.csv"),
+        now=NOW,
     )
     assert report.senators == 100
 
@@ -73,7 +79,7 @@ def test_failed_sync_keeps_previous_data(tmp_path, data_server, broken_site, dam
     finally:
         server.stop()
     assert (data_dir / "current").resolve() == before
-    assert DirectoryStore(data_dir).get() is not None
+    assert ReleaseStore(data_dir).current() is not None
     # No half-written release is left behind.
     assert not [p for p in (data_dir / "releases").iterdir() if p.name.startswith("incoming")]
 
@@ -85,7 +91,7 @@ def test_sync_refuses_a_directory_with_missing_senators(tmp_path, broken_site):
     members.remove(senator)
     path.write_text(json.dumps(members))
     with pytest.raises(sync.SyncFailed, match="99 senators"):
-        sync.sync(tmp_path, str(path.parent), str(broken_site / "zccd.csv"))
+        sync.sync(tmp_path, str(path.parent), str(broken_site / "zccd.csv"), now=NOW)
     assert not (tmp_path / "current").exists()
 
 
@@ -103,7 +109,7 @@ def test_truncated_download_is_refused(tmp_path, data_site):
     server = _Server(("127.0.0.1", 0), Truncating).start()
     try:
         with pytest.raises(sync.SyncFailed, match="legislators-current.json"):
-            sync.sync(tmp_path, server.url + "/", str(data_site / "zccd.csv"), timeout=5)
+            sync.sync(tmp_path, server.url + "/", str(data_site / "zccd.csv"), now=NOW, timeout=5)
     finally:
         server.stop()
 
@@ -113,14 +119,15 @@ def test_unreachable_source_says_what_failed(tmp_path, data_site):
     url = server.url
     server.stop()
     with pytest.raises(sync.SyncFailed, match="could not download"):
-        sync.sync(tmp_path, url + "/", str(data_site / "zccd.csv"), timeout=2)
+        sync.sync(tmp_path, url + "/", str(data_site / "zccd.csv"), now=NOW, timeout=2)
 
 
 def test_a_running_store_picks_up_a_new_sync(tmp_path, data_server, broken_site):
     data_dir = tmp_path / "data"
     _sync_from(data_dir, data_server.url)
-    store = DirectoryStore(data_dir, today=lambda: date(2026, 11, 25))
-    assert store.get().representative("TX", 37).name == "Lloyd Doggett"
+    store = ReleaseStore(data_dir)
+    first = store.current()
+    assert first.directory.representative("TX", 37).name == "Lloyd Doggett"
     path = broken_site / "congress-legislators" / "legislators-current.json"
     members = json.loads(path.read_text())
     doggett = next(m for m in members if m["id"]["bioguide"] == "D000399")
@@ -131,7 +138,20 @@ def test_a_running_store_picks_up_a_new_sync(tmp_path, data_server, broken_site)
         _sync_from(data_dir, server.url)
     finally:
         server.stop()
-    assert store.get().representative("TX", 37).name == "Lloyd A. Doggett"
+    assert store.current().directory.representative("TX", 37).name == "Lloyd A. Doggett"
+    # A visit that began on the first release still finds it, by its id.
+    assert store.current().id != first.id
+    assert store.get(first.id).directory.representative("TX", 37).name == "Lloyd Doggett"
+    assert store.get("0123456789abcdef") is None
+
+
+def test_the_same_data_synced_twice_is_the_same_release(tmp_path, data_server):
+    """Two app instances that downloaded the same files name their release alike, so a
+    call-mode visit begun on one is understood by the other."""
+    one, other = tmp_path / "one", tmp_path / "other"
+    _sync_from(one, data_server.url)
+    _sync_from(other, data_server.url)
+    assert ReleaseStore(one).current().id == ReleaseStore(other).current().id
 
 
 def test_cli_sync_shows_progress_and_result(app_factory, tmp_path, data_server):

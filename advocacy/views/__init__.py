@@ -1,8 +1,31 @@
-"""Blueprints, one per audience."""
+"""Blueprints, one per audience, and what their templates share: filters and globals."""
+
+from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from flask import Flask
+
+# Named formats of the `date` filter, so templates say what they show, not how.
+DATE_FORMATS = {
+    "long": "%B %-d, %Y",  # November 25, 2026
+    "weekday": "%A",  # Monday
+    "time": "%-I:%M %p",  # 3:05 PM
+    "weekday_time": "%A, %B %-d at %-I:%M %p",  # Wednesday, November 25 at 3:05 PM
+    "day_time": "%B %-d, %-I:%M %p",  # November 25, 3:05 PM
+    "day_hour": "%b %-d, %-I %p",  # Nov 25, 3 PM
+    "iso": "%Y-%m-%d",  # 2026-11-25
+}
+
+
+def format_date(value: date | datetime, style: str = "long") -> str:
+    return value.strftime(DATE_FORMATS[style])
+
+
+def format_number(value: int) -> str:
+    """12,345."""
+    return f"{value:,}"
 
 
 def tel_uri(phone: str) -> str:
@@ -21,14 +44,17 @@ def zone_label(zone: str) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from ..directory import HAS_SENATORS, STATES, house_title, seat_label
-    from . import api, calls, citizen, meta, organizer
+    from ..directory import house_title
+    from ..geography import HAS_SENATORS, STATES, seat_label
+    from . import api, calls, citizen, context, meta, organizer
 
-    app.jinja_env.filters["tel"] = tel_uri
-    app.jinja_env.filters["zone"] = zone_label
+    app.jinja_env.filters.update(
+        tel=tel_uri, zone=zone_label, date=format_date, number=format_number
+    )
     app.jinja_env.globals.update(
         states=STATES, has_senators=HAS_SENATORS, seat_label=seat_label, house_title=house_title
     )
+    app.context_processor(context.inject)
 
     app.register_blueprint(citizen.bp)
     app.register_blueprint(api.bp)

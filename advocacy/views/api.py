@@ -6,21 +6,16 @@ import functools
 import json
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, get_template_attribute, jsonify, request
 
 from .. import PROJECT_ROOT, limits, services, text
-from ..directory import Member
-from ..districts import AddressNotFound, GeocoderFailed
 from ..errors import json_error
 from ..extensions import csrf
+from ..failures import Ambiguous, InvalidInput
 from ..letters import CITY_LIMIT, NAME_LIMIT, NOTE_LIMIT, AskNotFound, Constituent
-from ..lookup import (
-    InvalidInput,
-    Representation,
-    ZipTableOutdated,
-    clean_text,
-    parse_zip,
-)
+from ..lookup import Representation, clean_text, parse_zip
+from ..recipients import Recipient
+from . import context
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -37,58 +32,31 @@ def _api_error(exc: ApiError):
     return json_error(exc.status, exc.code, exc.message)
 
 
-def json_body() -> Any:
-    """The parsed JSON body, or None when it is not JSON (or nested too deep to parse)."""
-    try:
-        return request.get_json(silent=True)
-    except RecursionError:
-        return None
-
-
 def _body() -> dict[str, Any]:
     if not request.is_json:
         raise ApiError(415, "not_json", "Send a JSON object with Content-Type: application/json.")
-    data = json_body()
+    data = context.json_body()
     if not isinstance(data, dict):
         raise ApiError(400, "not_json", "The request body must be a JSON object.")
     return data
 
 
 def _represent(data: dict[str, Any]) -> Representation:
+    """The members of the place a request names; lookup failures answer as JSON (errors.py)."""
     lookup = services.lookup()
-    try:
-        if "address" in data:
-            return lookup.by_address(data["address"])
-        if "zip" in data:
-            return lookup.by_zip(data["zip"])
-        if "state" in data and "district" in data:
-            return lookup.by_district(data["state"], data["district"])
-    except InvalidInput as exc:
-        raise ApiError(400, "invalid_input", str(exc)) from None
-    except AddressNotFound:
-        raise ApiError(
-            404, "address_not_found", "We couldn't find that address. Check it, or send a ZIP code."
-        ) from None
-    except GeocoderFailed as exc:
-        current_app.logger.warning("Census geocoder failed: %s", exc)
-        raise ApiError(
-            503,
-            "geocoder_unavailable",
-            "The Census Bureau's address service is not answering. Try again, or send a ZIP code "
-            "or a state and district.",
-        ) from None
-    except ZipTableOutdated:
-        raise ApiError(
-            422,
-            "zip_outdated",
-            "ZIP codes can't be matched to the districts now in office: send a street address.",
-        ) from None
+    if "address" in data:
+        return lookup.by_address(data["address"])
+    if "zip" in data:
+        return lookup.by_zip(data["zip"])
+    if "state" in data and "district" in data:
+        return lookup.by_district(data["state"], data["district"])
     raise ApiError(400, "missing_place", 'Send "address", "zip", or "state" and "district".')
 
 
-def member_json(m: Member) -> dict[str, Any]:
+def member_json(m: Recipient) -> dict[str, Any]:
+    term_note = get_template_attribute("_words.txt", "term_note")
     return {
-        "bioguide": m.bioguide,
+        "bioguide": m.id,
         "name": m.name,
         "title": m.title,
         "chamber": m.chamber,
@@ -99,7 +67,7 @@ def member_json(m: Member) -> dict[str, Any]:
         "contact_form": m.contact_form,
         "website": m.website,
         "offices": [{"city": o.city, "address": o.address, "phone": o.phone} for o in m.offices],
-        "note": m.note,
+        "note": str(term_note(m, services.today())).strip() or None,
     }
 
 
@@ -126,7 +94,7 @@ def _field(data: dict[str, Any], key: str, limit: int, required: bool) -> str:
     try:
         value = "" if value is None else clean_text(value, limit)
     except InvalidInput as exc:
-        raise ApiError(400, "invalid_input", f"constituent.{key}: {exc}") from None
+        raise InvalidInput(exc.key, **exc.params, field=f"constituent.{key}") from None
     if required and not value:
         raise ApiError(400, "invalid_input", f"constituent.{key} is required.")
     return value
@@ -152,7 +120,7 @@ def letters():
     try:
         zip_code = parse_zip(person.get("zip"))
     except InvalidInput as exc:
-        raise ApiError(400, "invalid_input", f"constituent.zip: {exc}") from None
+        raise InvalidInput(exc.key, **exc.params, field="constituent.zip") from None
     email = _field(person, "email", 254, False)
     if email and not text.is_email(email):
         raise ApiError(400, "invalid_input", "constituent.email: check the email address.")
@@ -166,13 +134,7 @@ def letters():
         )
     rep = _represent(data)
     if rep.ambiguous:
-        place = "ZIP code" if rep.source == "zip" else "address"
-        raise ApiError(
-            409,
-            "ambiguous",
-            f"That {place} matches several districts: send a full street address, "
-            "or a state and district.",
-        )
+        raise Ambiguous(source=rep.source)
     today = services.today()
     out = []
     for m in rep.members:
@@ -187,7 +149,7 @@ def letters():
         letter = book.render(ask, m, constituent, today)
         out.append(
             {
-                "bioguide": m.bioguide,
+                "bioguide": m.id,
                 "to": letter.to,
                 "subject": letter.subject,
                 "body": letter.body,

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from .. import calls, campaigns, counts, limits, services, text
-from ..directory import Member
-from ..districts import AddressNotFound, GeocoderFailed
 from ..errors import json_error
 from ..extensions import db
+from ..failures import Ambiguous, InvalidInput, LookupFailed
 from ..forms import CallStartForm
 from ..letters import Constituent
-from ..lookup import (
-    MAX_ADDRESS,
-    DirectoryOutdated,
-    InvalidInput,
-    Representation,
-    ZipTableOutdated,
-)
+from ..lookup import MAX_ADDRESS, Representation
 from ..models import Campaign
-from .api import json_body
-from .citizen import _asks, _call_in, _campaign, _campaign_context, _ended, _previewing, _ref
+from ..recipients import Recipient
+from . import context
 
 bp = Blueprint("calls", __name__)
-bp.context_processor(_campaign_context)
 OUTCOMES = {"called": "Talked to a staffer", "voicemail": "Left a voicemail",
             "busy": "Line busy or mailbox full", "skip": "Skipped"}  # fmt: skip
 EXPIRED = "This call list has expired or was changed: start again for today's office hours."
@@ -33,21 +25,21 @@ CHANGED = "The list of offices to call has changed since this page: start again.
 
 
 def _start(form: CallStartForm, status: int = 200, problem: str | None = None):
-    found = _campaign()
+    found = context.require_campaign()
     return render_template(
         "calls/start.html",
         form=form,
         problem=problem,
         targets=campaigns.targets_of(found),
-        ended=_ended(found),
-        washington=calls.hours(calls.WASHINGTON, "DC", datetime.now(UTC)),
-        **_call_in(found),
+        ended=context.ended(found),
+        washington=calls.hours(calls.WASHINGTON, services.now()),
+        **context.call_in(found),
     ), status
 
 
 @bp.get("/c/<slug>/call")
 def start(slug: str):
-    _campaign()
+    context.require_campaign()
     return _start(CallStartForm(formdata=None))
 
 
@@ -75,14 +67,20 @@ def _one_line(form: CallStartForm) -> str:
 def _place_of(zip_code: str) -> tuple[str, str]:
     """The caller's state and district from their ZIP code alone (no geocoder), for a visit
     to the campaign's own offices; "" for what the ZIP table can't tell. An unknown ZIP code
-    raises InvalidInput."""
+    raises InvalidInput; ZIP codes that can't be matched to today's districts tell nothing."""
     try:
         districts = services.lookup().by_zip(zip_code).districts
-    except (DirectoryOutdated, ZipTableOutdated):
+    except InvalidInput:
+        raise
+    except LookupFailed:
         return "", ""
     states = {d.state for d in districts}
     state = states.pop() if len(states) == 1 else ""
     return state, str(districts[0].number) if len(districts) == 1 else ""
+
+
+def _fields(form: CallStartForm) -> dict:
+    return {"address": form.address, "zip": form.zip}
 
 
 @bp.post("/c/<slug>/call")
@@ -90,51 +88,52 @@ def _place_of(zip_code: str) -> tuple[str, str]:
 @limits.geocode
 def begin(slug: str):
     """Find the caller's offices (or take only the campaign's own), then show the first."""
-    found = _campaign()
+    found = context.require_campaign()
     form = CallStartForm()
     if not form.validate():
         return _start(form, 422)
     if request.form.get("only") == "targets" and campaigns.targets_of(found):
-        try:
+        try:  # the street address isn't used on this path: just the ZIP code
             state, district = _place_of(form.zip.data)
-        except InvalidInput:  # the street address isn't used on this path: just the ZIP
-            form.zip.errors.append(f"We don't know ZIP code {form.zip.data}: please check it.")
-            return _start(form, 422)
+        except InvalidInput as failure:
+            context.show_failure(failure, _fields(form), typed="zip", page="call-targets")
+            return _start(form, failure.form_status)
         return _visit(found, form, state=state, district=district, only_targets=True)
     try:
         rep = _represent(form)
-    except InvalidInput as exc:
-        (form.address if form.address.data else form.zip).errors.append(str(exc))
-        return _start(form, 422)
-    except AddressNotFound:
-        form.address.errors.append("We couldn't find that address: check it, or leave it empty.")
-        return _start(form, 422)
-    except GeocoderFailed as exc:
-        current_app.logger.warning("Census geocoder failed: %s", exc)
-        problem = "The Census Bureau's address service is not answering: try your ZIP code alone."
-        return _start(form, 503, problem)
-    except (DirectoryOutdated, ZipTableOutdated):
-        return _start(form, 503, "Our member data is being updated: please try again later.")
-    if rep.ambiguous:
-        form.address.errors.append(
-            "Your ZIP code crosses district lines: add your street address to find your member."
-        )
-        return _start(form, 422)
+        if rep.ambiguous:
+            raise Ambiguous(source=rep.source)
+    except LookupFailed as failure:
+        typed = "address" if form.address.data else "zip"
+        problem = context.show_failure(failure, _fields(form), typed=typed, page="call")
+        return _start(form, failure.form_status, problem)
     district = rep.districts[0]
-    return _visit(found, form, state=district.state, district=str(district.number))
-
-
-def _visit(found: Campaign, form: CallStartForm, *, only_targets: bool = False, **place: str):
-    token = calls.start_visit(
-        current_app.secret_key, found.slug, **place, only_targets=only_targets
+    return _visit(
+        found, form, state=district.state, district=str(district.number), release=rep.release.id
     )
-    visit = calls.load_visit(current_app.secret_key, token, found.slug)
+
+
+def _visit(
+    found: Campaign,
+    form: CallStartForm,
+    *,
+    only_targets: bool = False,
+    release: str = "",
+    **place: str,
+):
+    now = services.now()
+    release = release or services.lookup().release().id
+    token = calls.start_visit(
+        current_app.secret_key, found.slug, **place, release=release, now=now,
+        only_targets=only_targets,
+    )  # fmt: skip
+    visit = calls.load_visit(current_app.secret_key, token, found.slug, now)
     return _office(found, visit, token, form, offices(found, visit), index=0, log=[])
 
 
 class OfficesChanged(Exception):
-    """The offices of a visit are no longer what its page showed (a new directory, or the
-    campaign's offices edited)."""
+    """The offices of a visit are no longer what its page showed (its seat gone from the
+    directory, or the campaign's offices edited)."""
 
 
 @bp.errorhandler(OfficesChanged)
@@ -142,13 +141,15 @@ def _offices_changed(exc: OfficesChanged):
     return _start(CallStartForm(), 409, CHANGED)
 
 
-def offices(found: Campaign, visit: calls.Visit) -> list[Member]:
+def offices(found: Campaign, visit: calls.Visit) -> list[Recipient]:
     """The offices of a visit: the caller's members (unless they call only the campaign's own
-    offices), then the campaign's."""
-    members: list[Member] = []
+    offices), from the data release the visit began on when this instance has it, then the
+    campaign's."""
+    members: tuple[Recipient, ...] = ()
     if not visit.only_targets:
         try:
-            members = services.lookup().by_district(visit.state, visit.district).members
+            lookup = services.lookup()
+            members = lookup.by_district(visit.state, visit.district, visit.release).members
         except InvalidInput:  # the seat is gone from a newer directory
             raise OfficesChanged() from None
     return [*members, *campaigns.targets_of(found)]
@@ -167,8 +168,8 @@ def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, 
     if index >= len(listed):
         given = {b: o for b, _, o in (e.partition(":") for e in log)}
         given.update(_counted(found, visit, listed))  # after a back button, a corrected tap
-        summary = [(m, OUTCOMES[given[m.bioguide]]) for m in listed if m.bioguide in given]
-        share = campaigns.share_url(request.host_url, found.slug, _ref())
+        summary = [(m, OUTCOMES[given[m.id]]) for m in listed if m.id in given]
+        share = campaigns.share_url(request.host_url, found.slug, context.ref())
         return render_template(
             "calls/done.html", summary=summary, person=person, share_url=share, **extra
         )
@@ -176,48 +177,50 @@ def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, 
     constituent = Constituent(
         name=person["first_name"], city=person["city"], zip=person["zip"], state=visit.state
     )
-    script = campaigns.call_script(found, services.letters(), _asks(found), member, constituent)
-    now = datetime.now(UTC)
-    phones = sorted((o for o in member.offices if o.phone), key=lambda o: not o.washington)
-    first, others = (phones[0], phones[1:]) if phones else (None, [])
-    state = member.state or visit.state
+    asks = context.asks(found)
+    script = campaigns.call_script(found, services.letters(), asks, member, constituent)
+    now = services.now()
+    phones = member.phones
+    first, others = (phones[0], phones[1:]) if phones else (None, ())
     return render_template(
         "calls/office.html",
         member=member,
         script=script,
         first=first,
-        first_hours=first and calls.hours(first, state, now),
+        first_hours=first and calls.hours(first, now),
         others=others,
-        others_hours=others and calls.hours(others[0], state, now),  # one zone: the state's
+        others_hours=others and calls.hours(others[0], now),  # one zone: the state's
         person=person,
         visit=token,
         index=index,
         total=len(listed),
         log=log,
         outcomes=OUTCOMES,
-        ask_slug=_asks(found)[0].slug,
-        count_url=url_for("calls.count", slug=found.slug, ref=_ref() or None),
+        ask_slug=asks[0].slug,
+        count_url=url_for("calls.count", slug=found.slug, ref=context.ref() or None),
         **extra,
     )
 
 
-def _count(found: Campaign, visit: calls.Visit, member: Member, outcome: str, at: datetime) -> bool:
+def _count(
+    found: Campaign, visit: calls.Visit, office: Recipient, outcome: str, at: datetime
+) -> bool:
     """Count one outcome, unless this visit has counted one for this office already."""
-    if _previewing(found):
+    if context.previewing(found):
         return True
-    once = visit.once(current_app.secret_key, member.bioguide)
+    once = visit.once(current_app.secret_key, office.id)
     return counts.record(
-        db.session, outcome, _asks(found)[0].slug, member, at.date(),  # the UTC day and hour
-        campaign_id=found.id, ref=_ref(), hour=at.hour, once=once,
+        db.session, outcome, context.asks(found)[0].slug, office, at,
+        campaign_id=found.id, ref=context.ref(), once=once,
     )  # fmt: skip
 
 
-def _counted(found: Campaign, visit: calls.Visit, listed: list[Member]) -> dict[str, str]:
+def _counted(found: Campaign, visit: calls.Visit, listed: list[Recipient]) -> dict[str, str]:
     """The outcome counted for each office of this visit, as the server knows it."""
-    if _previewing(found):
+    if context.previewing(found):
         return {}
     secret = current_app.secret_key
-    return counts.counted(db.session, {visit.once(secret, m.bioguide): m.bioguide for m in listed})
+    return counts.counted(db.session, {visit.once(secret, m.id): m.id for m in listed})
 
 
 @bp.post("/c/<slug>/call/next")
@@ -225,12 +228,13 @@ def _counted(found: Campaign, visit: calls.Visit, listed: list[Member]) -> dict[
 @limits.call_pages
 def next_office(slug: str):
     """Record the outcome of one office, then show the next one."""
-    found = _campaign()
+    found = context.require_campaign()
     form = CallStartForm()
     if not form.validate():
         abort(400)
+    now = services.now()
     try:
-        visit = calls.load_visit(current_app.secret_key, request.form.get("visit"), found.slug)
+        visit = calls.load_visit(current_app.secret_key, request.form.get("visit"), found.slug, now)
     except calls.VisitInvalid:
         return _start(form, 400, EXPIRED)
     outcome = request.form.get("outcome")
@@ -238,17 +242,17 @@ def next_office(slug: str):
         abort(400)
     listed = offices(found, visit)
     posted = request.form.get("member")
-    index = next((i for i, m in enumerate(listed) if m.bioguide == posted), None)
+    index = next((i for i, m in enumerate(listed) if m.id == posted), None)
     if index is None:  # the campaign's offices changed since the page was made
         raise OfficesChanged()
-    member, unsaved = listed[index], None
+    office, unsaved = listed[index], None
     if outcome != "skip":
         try:
-            _count(found, visit, member, outcome, datetime.now(UTC))
+            _count(found, visit, office, outcome, now)
         except counts.CountFailed:
             unsaved = outcome  # the volunteer goes on; the page's script keeps the outcome
     log = [e for e in request.form.getlist("log") if e.partition(":")[2] in OUTCOMES]
-    log = [*log[: len(listed)], f"{member.bioguide}:{outcome}"]
+    log = [*log[: len(listed)], f"{office.id}:{outcome}"]
     token = request.form["visit"]
     return _office(found, visit, token, form, listed, index=index + 1, log=log, unsaved=unsaved)
 
@@ -258,26 +262,25 @@ def next_office(slug: str):
 def count(slug: str):
     """An outcome a phone kept while offline: {visit, member, action, at (ms since epoch)}.
     Counted once per visit and office, whether or not its form post got through before."""
-    found = _campaign()
-    data = json_body()
+    found = context.require_campaign()
+    data = context.json_body()
     if not isinstance(data, dict):
         return json_error(400, "bad_request", "Send a JSON object with visit, member and action.")
+    now = services.now()
     try:
-        visit = calls.load_visit(current_app.secret_key, data.get("visit"), found.slug)
+        visit = calls.load_visit(current_app.secret_key, data.get("visit"), found.slug, now)
     except calls.VisitInvalid:
         return json_error(400, "visit_expired", EXPIRED)
     try:
         listed = offices(found, visit)
     except OfficesChanged:
         return json_error(409, "changed", CHANGED)
-    member = next((m for m in listed if m.bioguide == data.get("member")), None)
+    office = next((m for m in listed if m.id == data.get("member")), None)
     action = data.get("action")
-    if member is None or action not in counts.CALLS:
+    if office is None or action not in counts.CALLS:
         return json_error(400, "bad_request", "Unknown office or outcome.")
     try:
-        new = _count(
-            found, visit, member, action, visit.called_at(data.get("at"), datetime.now(UTC))
-        )
+        new = _count(found, visit, office, action, visit.called_at(data.get("at"), now))
     except counts.CountFailed:
         message = "We couldn't record that just now. Please try again in a moment."
         return json_error(503, "count_failed", message)

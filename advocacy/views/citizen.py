@@ -4,103 +4,36 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from datetime import UTC, datetime
+from typing import Any
 
-from flask import Blueprint, abort, current_app, g, jsonify, render_template, request
-from flask_login import current_user
-from itsdangerous import BadData, URLSafeTimedSerializer
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from itsdangerous import BadData
 
-from .. import calls, campaigns, counts, limits, services, text
-from ..directory import STATES, Member
-from ..districts import AddressNotFound, GeocoderFailed
-from ..errors import json_error, outdated_message
+from .. import campaigns, counts, limits, services, text
+from ..errors import json_error
 from ..extensions import csrf, db
+from ..failures import InvalidInput, LookupFailed
 from ..forms import AddressForm, EditedLetterForm, LetterForm, ZipForm
-from ..letters import Ask, AskNotFound, Constituent
-from ..lookup import (
-    DataMissing,
-    DirectoryOutdated,
-    InvalidInput,
-    Representation,
-    ZipTableOutdated,
-)
+from ..geography import STATES
+from ..letters import AskNotFound, Constituent
+from ..lookup import Representation
 from ..models import Campaign
-from .api import json_body
+from ..recipients import Recipient
+from ..signing import serializer
+from . import context
 
 bp = Blueprint("citizen", __name__)
 START_AGAIN = "Something was missing from the form: please start again."
-
-
-def _campaign() -> Campaign | None:
-    """The campaign a page belongs to (/c/<slug>, or the c= field), or None for the plain path.
-    A draft is shown only to its own organizer, as a preview."""
-    if "campaign" in g:
-        return g.campaign
-    g.campaign = _find_campaign()
-    return g.campaign
-
-
-def _find_campaign() -> Campaign | None:
-    slug = (request.view_args or {}).get("slug") or request.values.get("c")
-    if not slug:
-        return None
-    if not isinstance(slug, str) or len(slug) > 64:
-        abort(404)
-    found = campaigns.public(db.session, slug)
-    if found is None and current_user.is_authenticated:
-        found = campaigns.owned(db.session, current_user, slug)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _previewing(found: Campaign | None) -> bool:
-    """The campaign's own organizer trying it out: nothing they do is counted."""
-    return bool(found and current_user.is_authenticated and found.organizer_id == current_user.id)
-
-
-def _ref() -> str:
-    """Where the visitor came from (?ref=newsletter), for the campaign's counts. A campaign
-    keeps at most MAX_REFS sources; new ones past that count as "other", so a script
-    can't flood the organizer's table."""
-    if "ref" not in g:
-        g.ref = _find_ref()
-    return g.ref
-
-
-def _find_ref() -> str:
-    ref = (request.values.get("ref") or "").strip().lower()
-    if not campaigns.REF.match(ref):
-        return ""
-    found = _campaign()
-    if found is not None and ref not in counts.refs(db.session, found.id):
-        if len(counts.refs(db.session, found.id)) >= counts.MAX_REFS:
-            return "other"
-    return ref
-
-
-def _asks(campaign: Campaign | None) -> list[Ask]:
-    asks = services.letters().asks
-    if campaign is None:
-        return asks
-    return [a for a in asks if a.slug in campaign.asks] or asks
-
-
-@bp.context_processor
-def _campaign_context() -> dict:
-    try:
-        return {"campaign": _campaign(), "ref": _ref()}
-    except Exception:  # an error page for a bad campaign renders without it
-        return {"campaign": None, "ref": ""}
+EMBED_SALT = "embed"
 
 
 def _letter_form(rep: Representation, form: LetterForm | None = None, **prefill) -> LetterForm:
     form = form or LetterForm(formdata=None, **prefill)
-    asks = _asks(_campaign())
-    form.ask.choices = [(a.slug, a.title) for a in asks]
+    offered = context.asks(context.campaign())
+    form.ask.choices = [(a.slug, a.title) for a in offered]
     if not form.ask.data:
         wanted = request.args.get("ask")
-        form.ask.data = wanted if wanted in {a.slug for a in asks} else asks[0].slug
+        form.ask.data = wanted if wanted in {a.slug for a in offered} else offered[0].slug
     district = rep.districts[0]
     form.state.data, form.district.data = district.state, str(district.number)
     return form
@@ -113,36 +46,19 @@ def _home(status: int = 200, *, address=None, zip_form=None, problem: str | None
             address_form=address or AddressForm(formdata=None),
             zip_form=zip_form or ZipForm(formdata=None),
             problem=problem,
-            **_campaign_page(_campaign()),
+            **_campaign_page(context.campaign()),
         ),
         status,
     )
 
 
-def _ended(found: Campaign) -> bool:
-    return found.status == "closed" or (
-        found.ends_on is not None and found.ends_on < services.today()
-    )
-
-
-def _call_in(found: Campaign) -> dict:
-    """Where the campaign's call-in window stands now, for its pages."""
-    now = datetime.now(UTC)
-    status = calls.window(found.call_starts, found.call_ends, found.call_zone, now)
-    upcoming = status == "upcoming"
-    return {
-        "call_window": status,
-        "call_until": calls.until(found.call_starts, found.call_zone, now) if upcoming else None,
-    }
-
-
-def _campaign_page(found: Campaign | None) -> dict:
+def _campaign_page(found: Campaign | None) -> dict[str, Any]:
     """What a campaign's own page shows above the lookup: its text, preview and progress."""
     if found is None:
         return {}
     return {
-        **_call_in(found),
-        "ended": _ended(found),
+        **context.call_in(found),
+        "ended": context.ended(found),
         "description": campaigns.render_description(found.description),
         "summary": campaigns.plain_summary(found.description)
         or "Write to your members of Congress about Artsakh.",
@@ -168,9 +84,9 @@ def _results(rep: Representation, status: int = 200, form: LetterForm | None = N
         render_template(
             "citizen/results.html",
             rep=rep,
-            asks=_asks(_campaign()),
+            asks=context.asks(context.campaign()),
             form=letter_form,
-            targets=campaigns.targets_of(_campaign()),
+            targets=campaigns.targets_of(context.campaign()),
             address_form=AddressForm(formdata=None),
             stale=rep.directory.is_stale(services.today()),
         ),
@@ -180,17 +96,15 @@ def _results(rep: Representation, status: int = 200, form: LetterForm | None = N
 
 @bp.get("/")
 def index():
-    if services.lookup().store.get() is None:
-        raise DataMissing()
+    services.lookup().release()  # nothing to look up in before the first sync
     return _home()
 
 
 @bp.get("/c/<slug>")
 def campaign(slug: str):
     """A campaign's page: its description, then the same lookup as the home page."""
-    _campaign()
-    if services.lookup().store.get() is None:
-        raise DataMissing()
+    context.require_campaign()
+    services.lookup().release()
     return _home()
 
 
@@ -204,8 +118,8 @@ def lookup():
 @bp.get("/c/<slug>/embed")
 def embed(slug: str):
     """A compact form for other sites to frame; it opens the results in a new tab."""
-    found = _campaign()
-    token = URLSafeTimedSerializer(current_app.secret_key, salt="embed").dumps(found.slug)
+    found = context.require_campaign()
+    token = serializer(current_app.secret_key, EMBED_SALT, services.now()).dumps(found.slug)
     return render_template("citizen/embed.html", token=token, **_campaign_page(found))
 
 
@@ -218,9 +132,9 @@ def embed_start(slug: str):
     token. The ticket proves the form came from this campaign's embed; it is not bound to a
     browser, which is acceptable because this route only starts a lookup (rate-limited) and
     changes nothing."""
-    found = _campaign()
+    found = context.require_campaign()
     try:
-        signed = URLSafeTimedSerializer(current_app.secret_key, salt="embed").loads(
+        signed = serializer(current_app.secret_key, EMBED_SALT, services.now()).loads(
             request.form.get("token", ""), max_age=2 * 24 * 3600
         )
     except BadData:
@@ -243,33 +157,11 @@ def _lookup(csrf_check: bool = True):
             return _results(rep, zip=text.zip_code(zip_form.zip.data))
         rep = services.lookup().by_address(address_form.address.data)
         return _results(rep, **_prefill_from_address(address_form.address.data))
-    except InvalidInput as exc:
-        form[("zip" if by_zip else "address")].errors.append(str(exc))
-        return _home(422, address=address_form, zip_form=zip_form)
-    except AddressNotFound:
-        address_form.address.errors.append(
-            "We couldn't find that address. Check the street number, city and state, "
-            "or use your ZIP code or choose your district below."
-        )
-        return _home(422, address=address_form, zip_form=zip_form)
-    except GeocoderFailed as exc:
-        current_app.logger.warning("Census geocoder failed: %s", exc)
-        return _home(
-            503,
-            address=address_form,
-            zip_form=zip_form,
-            problem="The Census Bureau's address service is not answering right now. "
-            "Use your ZIP code or choose your state and district below, or try again in a minute.",
-        )
-    except DirectoryOutdated as exc:
-        current_app.logger.warning("Directory is out of date (%s)", exc)
-        return _home(503, address=address_form, zip_form=zip_form, problem=outdated_message(exc))
-    except ZipTableOutdated:
-        zip_form.zip.errors.append(
-            "ZIP codes can't be matched to the districts of the Congress now in office. "
-            "Enter your street address instead, or choose your district below."
-        )
-        return _home(422, address=address_form, zip_form=zip_form)
+    except LookupFailed as failure:
+        fields = {"address": address_form.address, "zip": zip_form.zip}
+        typed = "zip" if by_zip else "address"
+        problem = context.show_failure(failure, fields, typed=typed, page="find")
+        return _home(failure.form_status, address=address_form, zip_form=zip_form, problem=problem)
 
 
 @bp.get("/district")
@@ -279,7 +171,8 @@ def choose_district():
     if not state:
         return _home()
     if state not in STATES:
-        return _home(422, problem="Choose a state or territory from the list.")
+        failure = InvalidInput("choose_state")
+        return _home(422, problem=context.show_failure(failure, {}, typed="", page="find"))
     lookup = services.lookup()
     directory = lookup.directory()
     return render_template(
@@ -305,13 +198,13 @@ def _rep_for(form: LetterForm) -> Representation:
     return services.lookup().by_district(form.state.data, form.district.data)
 
 
-def _recipients(rep: Representation) -> list[Member]:
+def _recipients(rep: Representation) -> list[Recipient]:
     """The person's members, then the offices the campaign names."""
-    return [*rep.members, *campaigns.targets_of(_campaign())]
+    return [*rep.members, *campaigns.targets_of(context.campaign())]
 
 
-def _member_in(rep: Representation, bioguide: str | None) -> Member | None:
-    return next((m for m in _recipients(rep) if m.bioguide == bioguide), None)
+def _recipient_in(rep: Representation, recipient_id: str | None) -> Recipient | None:
+    return next((m for m in _recipients(rep) if m.id == recipient_id), None)
 
 
 def _constituent(form: LetterForm, state: str) -> Constituent:
@@ -327,11 +220,11 @@ def _constituent(form: LetterForm, state: str) -> Constituent:
 
 
 def _letter_page(
-    form: EditedLetterForm, rep: Representation, member: Member, *, status: int = 200, **extra
+    form: EditedLetterForm, rep: Representation, member: Recipient, *, status: int = 200, **extra
 ):
     """The letter page: the person's edits if they made any, else a fresh letter."""
     ask = services.letters().ask(form.ask.data)
-    found = _campaign()
+    found = context.campaign()
     person = _constituent(form, form.state.data)
     texts = campaigns.texts_for(found, member, person.first_name, person.city)
     drafted = services.letters().render(
@@ -343,7 +236,7 @@ def _letter_page(
         closing=texts.closing,
         call_script=texts.call_script,
     )
-    editing = form.shown.data == member.bioguide
+    editing = form.shown.data == member.id
     if editing and (form.body.data or form.errors):
         drafted = dataclasses.replace(
             drafted, subject=form.subject.data or drafted.subject, body=form.body.data or ""
@@ -351,7 +244,7 @@ def _letter_page(
     form.subject.data, form.body.data, form.shown.data = (
         drafted.subject,
         drafted.body,
-        member.bioguide,
+        member.id,
     )
     return (
         render_template(
@@ -368,14 +261,14 @@ def _letter_page(
     )
 
 
-def _letter_request() -> tuple[EditedLetterForm, Representation | None, Member | None]:
+def _letter_request() -> tuple[EditedLetterForm, Representation | None, Recipient | None]:
     form = EditedLetterForm()
     try:
         rep = _rep_for(form)
     except InvalidInput:
         return form, None, None
     _letter_form(rep, form)
-    return form, rep, _member_in(rep, request.form.get("member") or form.shown.data)
+    return form, rep, _recipient_in(rep, request.form.get("member") or form.shown.data)
 
 
 @bp.post("/letter")
@@ -390,24 +283,24 @@ def letter():
         form.ask.errors = [*form.ask.errors, "Choose whom to write to."]
         return _results(rep, 422, form)
     valid = form.validate()
-    editing = form.shown.data == member.bioguide
+    editing = form.shown.data == member.id
     if not valid and not (editing and set(form.errors) <= {"subject", "body"}):
         return _results(rep, 422, form)
     # "Sent"/"called" marks belong to the letter shown; a new member starts unmarked.
     counted = request.form.getlist("counted") if editing else []
     action = request.form.get("action")
     count_failed = False
-    found = _campaign()
-    where = {"campaign_id": found.id if found else 0, "ref": _ref()}
-    preview = _previewing(found)
+    found = context.campaign()
+    where = {"campaign_id": found.id if found else 0, "ref": context.ref()}
+    preview = context.previewing(found)
     if valid and not editing and not preview:
         with contextlib.suppress(counts.CountFailed):
-            counts.record(db.session, "generated", form.ask.data, member, **where)
+            counts.record(db.session, "generated", form.ask.data, member, services.now(), **where)
     if valid and action in counts.ACTIONS and action not in counted and preview:
         counted.append(action)  # shown as done, never counted
     elif valid and action in counts.ACTIONS and action not in counted:
         try:
-            counts.record(db.session, action, form.ask.data, member, **where)
+            counts.record(db.session, action, form.ask.data, member, services.now(), **where)
             counted.append(action)
         except counts.CountFailed:
             count_failed = True
@@ -430,7 +323,7 @@ def print_letter():
     form, rep, member = _letter_request()
     if rep is None:
         return _home(422, problem=START_AGAIN)
-    if member is None or form.shown.data != member.bioguide:
+    if member is None or form.shown.data != member.id:
         return _results(rep, 422, form)
     if not form.validate():
         if set(form.errors) <= {"subject", "body"}:
@@ -449,29 +342,29 @@ def print_letter():
 @limits.write
 def count():
     """Record that a letter was sent or a call made (used by the page's script)."""
-    data = json_body()
+    data = context.json_body()
     if not isinstance(data, dict):
         return json_error(400, "bad_request", "Send a JSON object with action, ask and member.")
-    action, ask_slug, bioguide = data.get("action"), data.get("ask"), data.get("member")
+    action, ask_slug, recipient_id = data.get("action"), data.get("ask"), data.get("member")
+    found = context.campaign()
     try:
         ask = services.letters().ask(ask_slug)
     except AskNotFound:
         return json_error(400, "bad_request", "Unknown ask.")
-    if ask not in _asks(_campaign()):
+    if ask not in context.asks(found):
         return json_error(400, "bad_request", "This campaign has no such ask.")
-    found = _campaign()
-    member = None
-    if isinstance(bioguide, str):
-        targets = {t.bioguide: t for t in campaigns.targets_of(found)}
-        member = targets.get(bioguide) or services.lookup().directory().member(bioguide)
-    if action not in counts.ACTIONS or member is None:
+    recipient = None
+    if isinstance(recipient_id, str):
+        offices = {t.id: t for t in campaigns.targets_of(found)}
+        recipient = offices.get(recipient_id) or services.lookup().directory().member(recipient_id)
+    if action not in counts.ACTIONS or recipient is None:
         return json_error(400, "bad_request", "Unknown action or member.")
-    if _previewing(found):
+    if context.previewing(found):
         return jsonify(counted=action, preview=True)
     try:
         counts.record(
-            db.session, action, ask.slug, member,
-            campaign_id=found.id if found else 0, ref=_ref(),
+            db.session, action, ask.slug, recipient, services.now(),
+            campaign_id=found.id if found else 0, ref=context.ref(),
         )  # fmt: skip
     except counts.CountFailed:
         message = "We couldn't record that just now. Please try again in a moment."

@@ -11,7 +11,8 @@ bp = Blueprint("meta", __name__)
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
-    directory = services.lookup().store.get()
-    if directory is None:
+    release = services.lookup().releases.current()
+    if release is None:
         return jsonify(status="no-data", fix="flask --app wsgi directory sync"), 503
-    return jsonify(status="ok", as_of=directory.as_of.isoformat(), members=len(directory.members))
+    members = len(release.directory.members)
+    return jsonify(status="ok", as_of=release.as_of.isoformat(), members=members)

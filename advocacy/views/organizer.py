@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,19 +20,15 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
-from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import calls, campaigns, counts, limits, services
-from ..directory import STATES
+from .. import accounts, calls, campaigns, counts, limits, services
 from ..extensions import db, login_manager
 from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
-from ..letters import Constituent
-from ..models import Campaign, Organizer, Target
-from .citizen import _asks
+from ..geography import STATES
+from ..models import Campaign, Organizer
+from . import context
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
-# A hash to check against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 login_manager.login_view = "organizer.login"
 login_manager.login_message = "Please sign in to see that page."
@@ -41,9 +36,11 @@ login_manager.login_message = "Please sign in to see that page."
 
 @login_manager.user_loader
 def _load(session_id: str) -> Organizer | None:
-    number, _, stamp = session_id.partition(":")
-    found = db.session.get(Organizer, int(number)) if number.isdigit() else None
-    return found if found is not None and found.get_id() == session_id else None
+    return accounts.load(db.session, session_id)
+
+
+def _hashing() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -60,15 +57,14 @@ def _safe_next(target: str | None) -> str:
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
-        email = form.email.data.lower()
-        if db.session.scalar(sa.select(Organizer.id).where(Organizer.email == email)):
+        try:
+            organizer = accounts.create(
+                db.session, form.email.data, form.password.data,
+                method=_hashing(), now=services.now(),
+            )  # fmt: skip
+        except accounts.EmailTaken:
             form.email.errors.append("There is already an account with this email: sign in.")
         else:
-            organizer = Organizer(
-                email=email, password_hash=generate_password_hash(form.password.data)
-            )
-            db.session.add(organizer)
-            db.session.commit()
             login_user(organizer)
             return redirect(url_for("organizer.dashboard"))
     return render_template("organizer/signup.html", form=form), 422 if form.errors else 200
@@ -80,10 +76,10 @@ def signup():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.lower()
-        organizer = db.session.scalar(sa.select(Organizer).where(Organizer.email == email))
-        hashed = organizer.password_hash if organizer else _DUMMY_HASH
-        if check_password_hash(hashed, form.password.data) and organizer is not None:
+        organizer = accounts.authenticate(
+            db.session, form.email.data, form.password.data, method=_hashing()
+        )
+        if organizer is not None:
             login_user(organizer)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("That email and password don't match an account.")
@@ -102,11 +98,13 @@ def logout():
 def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not check_password_hash(current_user.password_hash, form.current.data):
+        try:
+            accounts.change_password(
+                db.session, current_user, form.current.data, form.new.data, method=_hashing()
+            )
+        except accounts.WrongPassword:
             form.current.errors.append("That is not your current password.")
         else:
-            current_user.password_hash = generate_password_hash(form.new.data)
-            db.session.commit()
             login_user(current_user)  # this session goes on; every other one ends
             flash("Your password is changed.")
             return redirect(url_for("organizer.dashboard"))
@@ -135,29 +133,24 @@ def _campaign_form(campaign: Campaign | None = None) -> CampaignForm:
     return form
 
 
+SLUG_REFUSED = {
+    "locked": "The link can't change once the campaign has been shared: flyers and QR codes "
+    "point to it.",
+    "taken": "That link name is taken: choose another.",
+}
+
+
 def _save(form: CampaignForm, campaign: Campaign) -> bool:
-    """Copy the form into the campaign; False (with a form error) if the slug is taken."""
-    slug = form.slug.data or campaign.slug or campaigns.unique_slug(db.session, form.title.data)
-    if campaign.slug and slug != campaign.slug and campaign.status != "draft":
-        form.slug.errors.append(
-            "The link can't change once the campaign has been shared: flyers and QR codes "
-            "point to it."
-        )
+    """Save the form into the campaign; False (with a form error) if the link name is refused."""
+    fields = {name: form[name].data for name in (*campaigns.EDITABLE, "slug")}
+    known = {c for c, _ in form.asks.choices}
+    fields["asks"] = [a for a in form.asks.data if a in known]
+    targets = [entry.data for entry in form.targets if entry.data["title"]]
+    try:
+        campaigns.save(db.session, campaign, fields, targets, services.now())
+    except campaigns.SlugRefused as refused:
+        form.slug.errors.append(SLUG_REFUSED[refused.reason])
         return False
-    if slug in campaigns.RESERVED_SLUGS or campaigns.slug_taken(db.session, slug, campaign.id):
-        form.slug.errors.append("That link name is taken: choose another.")
-        return False
-    entries = [t.data for t in form.targets if t.data["title"]]
-    del form.targets  # populate_obj can't build Target rows; done just below
-    form.populate_obj(campaign)
-    campaign.slug = slug
-    campaign.targets = [
-        Target(position=i, **{k: v or "" for k, v in entry.items()})
-        for i, entry in enumerate(entries)
-    ]
-    campaign.asks = [a for a in form.asks.data if a in {c for c, _ in form.asks.choices}]
-    db.session.add(campaign)
-    db.session.commit()
     return True
 
 
@@ -195,7 +188,7 @@ def campaign(slug: str):
     tables = {
         by: counts.breakdown(db.session, found.id, by) for by in ("day", "state", "district", "ref")
     }
-    window = calls.window(found.call_starts, found.call_ends, found.call_zone, datetime.now(UTC))
+    window = calls.window(found.call_starts, found.call_ends, found.call_zone, services.now())
     closed = window in ("upcoming", "live") and calls.closed_window(
         found.call_starts, found.call_ends, found.call_zone
     )
@@ -260,22 +253,7 @@ def export(slug: str):
     """Every count of the campaign as CSV: anonymous rows, one per action, ask, seat, day, ref."""
     found = _own(slug)
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["day", "action", "ask", "chamber", "state", "district", "ref", "count"])
-    for row in counts.rows_for_export(db.session, found.id):
-        district = "" if row.district < 0 else row.district
-        writer.writerow(
-            [
-                row.day.isoformat(),
-                row.action,
-                row.ask,
-                row.chamber,
-                row.state,
-                district,
-                row.ref,
-                row.count,
-            ]
-        )
+    csv.writer(out).writerows(counts.csv_rows(db.session, found.id))
     return Response(
         out.getvalue(),
         mimetype="text/csv",
@@ -292,34 +270,19 @@ def callsheet(slug: str):
     state = (request.args.get("state") or "").upper()
     targets = campaigns.targets_of(found)
     if request.args.get("only") == "targets" and targets:
-        state, offices = "", targets
-    elif state in STATES:
-        directory = services.lookup().directory()
-        members = directory.senators(state) + [
-            m for d in directory.house_districts(state) if (m := directory.representative(state, d))
-        ]
-        offices = [*members, *targets]
-    else:
+        state = ""
+    elif state not in STATES:
         return render_template(
             "organizer/callsheet_pick.html", campaign=found, states=STATES, targets=targets
         )
-    if one := request.args.get("office"):
-        offices = [m for m in offices if m.bioguide == one] or offices
-    asks = _asks(found)
-    caller = Constituent(name="[name]", city="[your city]", zip="[ZIP]", state=state)
-    sheets = [
-        (
-            m,
-            campaigns.call_script(found, services.letters(), asks, m, caller),
-            calls.zone_for_member(m, state),
-        )
-        for m in offices
-    ]
-    where = STATES[state] if state else "the campaign's offices"
+    sheets = campaigns.call_sheets(
+        found, services.letters(), context.asks(found), services.lookup().directory(),
+        state=state, office=request.args.get("office") or "",
+    )  # fmt: skip
     return render_template(
         "organizer/callsheet.html",
         campaign=found,
-        where=where,
+        where=STATES[state] if state else "the campaign's offices",
         which={"state": state} if state else {"only": "targets"},
         sheets=sheets,
         single=len(sheets) == 1,
