@@ -6,10 +6,9 @@ import functools
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import Organizer
+from .models import DbSession, Organizer
 
 
 class EmailTaken(Exception):
@@ -26,7 +25,9 @@ def _dummy_hash(method: str) -> str:
     return generate_password_hash("not-a-real-password", method)
 
 
-def create(session: Session, email: str, password: str, *, method: str, now: datetime) -> Organizer:
+def create(
+    session: DbSession, email: str, password: str, *, method: str, now: datetime
+) -> Organizer:
     """A new account (emails are kept in lower case). Raises EmailTaken."""
     email = email.lower()
     if session.scalar(sa.select(Organizer.id).where(Organizer.email == email)):
@@ -39,7 +40,7 @@ def create(session: Session, email: str, password: str, *, method: str, now: dat
     return organizer
 
 
-def authenticate(session: Session, email: str, password: str, *, method: str) -> Organizer | None:
+def authenticate(session: DbSession, email: str, password: str, *, method: str) -> Organizer | None:
     """The account these credentials open, or None; as slow for an unknown email as for a
     wrong password, so that timing tells nobody which emails have accounts."""
     organizer = session.scalar(sa.select(Organizer).where(Organizer.email == email.lower()))
@@ -48,7 +49,7 @@ def authenticate(session: Session, email: str, password: str, *, method: str) ->
 
 
 def change_password(
-    session: Session, organizer: Organizer, current: str, new: str, *, method: str
+    session: DbSession, organizer: Organizer, current: str, new: str, *, method: str
 ) -> None:
     """A new password; the session id changes with it, so every other session ends. Raises
     WrongPassword."""
@@ -58,7 +59,7 @@ def change_password(
     session.commit()
 
 
-def load(session: Session, session_id: str) -> Organizer | None:
+def load(session: DbSession, session_id: str) -> Organizer | None:
     """The organizer a login session stands for, if it is still valid (see get_id)."""
     number, _, _stamp = session_id.partition(":")
     found = session.get(Organizer, int(number)) if number.isdigit() else None

@@ -18,12 +18,11 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from .directory import Directory
 from .geography import EASTERN, STATES
 from .letters import Ask, Constituent, LetterBook
-from .models import Campaign, Organizer, Target
+from .models import Campaign, DbSession, Organizer, Target
 from .recipients import Kind, Office, Recipient
 
 log = logging.getLogger(__name__)
@@ -229,7 +228,7 @@ def slugify(title: str) -> str:
     return slug[:60].strip("-") or "campaign"
 
 
-def unique_slug(session: Session, title: str) -> str:
+def unique_slug(session: DbSession, title: str) -> str:
     base = slugify(title)
     slug, n = base, 2
     while base in RESERVED_SLUGS or slug_taken(session, slug):
@@ -239,28 +238,28 @@ def unique_slug(session: Session, title: str) -> str:
     return slug
 
 
-def slug_taken(session: Session, slug: str, except_id: int | None = None) -> bool:
+def slug_taken(session: DbSession, slug: str, except_id: int | None = None) -> bool:
     query = sa.select(Campaign.id).where(Campaign.slug == slug)
     if except_id is not None:
         query = query.where(Campaign.id != except_id)
     return session.scalar(query) is not None
 
 
-def owned(session: Session, organizer: Organizer, slug: str) -> Campaign | None:
+def owned(session: DbSession, organizer: Organizer, slug: str) -> Campaign | None:
     """The organizer's own campaign with this slug; None for anyone else's."""
     return session.scalar(
         sa.select(Campaign).where(Campaign.slug == slug, Campaign.organizer_id == organizer.id)
     )
 
 
-def public(session: Session, slug: str) -> Campaign | None:
+def public(session: DbSession, slug: str) -> Campaign | None:
     """A campaign a citizen may open: live or closed, never a draft."""
     return session.scalar(
         sa.select(Campaign).where(Campaign.slug == slug, Campaign.status.in_(("live", "closed")))
     )
 
 
-def of(session: Session, organizer: Organizer) -> list[Campaign]:
+def of(session: DbSession, organizer: Organizer) -> list[Campaign]:
     return list(
         session.scalars(
             sa.select(Campaign)
@@ -400,7 +399,7 @@ EDITABLE = (
 
 
 def save(
-    session: Session,
+    session: DbSession,
     campaign: Campaign,
     fields: dict[str, Any],
     targets: list[dict[str, str]],

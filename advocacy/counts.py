@@ -11,9 +11,8 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
-from .models import ActionCount, CountedOnce
+from .models import ActionCount, CountedOnce, DbSession
 from .recipients import Recipient
 
 # What a person can report: a letter sent, or a call and its outcome ("called" means they
@@ -33,7 +32,7 @@ class CountFailed(Exception):
 
 
 def record(
-    session: Session,
+    session: DbSession,
     action: str,
     ask: str,
     recipient: Recipient,
@@ -102,7 +101,7 @@ def record(
     return True
 
 
-def _held(session: Session, once: str, action: str) -> tuple[int, tuple] | None:
+def _held(session: DbSession, once: str, action: str) -> tuple[int, tuple] | None:
     """The count row (id, key) a claimed key holds another outcome in (the key stays locked
     until the transaction ends); None when it holds `action` already, or can't say (an older
     key)."""
@@ -119,7 +118,7 @@ def _held(session: Session, once: str, action: str) -> tuple[int, tuple] | None:
     return None if row is None else (held.count_id, tuple(row))
 
 
-def _take_off(session: Session, count_id: int) -> None:
+def _take_off(session: DbSession, count_id: int) -> None:
     """One less in a count row; a row down to nothing is deleted."""
     row = ActionCount.id == count_id
     session.execute(
@@ -128,7 +127,7 @@ def _take_off(session: Session, count_id: int) -> None:
     session.execute(sa.delete(ActionCount).where(row, ActionCount.count == 0))
 
 
-def counted(session: Session, keys: dict[str, str]) -> dict[str, str]:
+def counted(session: DbSession, keys: dict[str, str]) -> dict[str, str]:
     """The outcomes counted under once-keys: {keys[key]: action}; {} if the database can't say."""
     try:
         rows = session.execute(
@@ -140,7 +139,7 @@ def counted(session: Session, keys: dict[str, str]) -> dict[str, str]:
     return {keys[key]: action for key, action in rows if action}
 
 
-def _prune(session: Session, before: date) -> None:
+def _prune(session: DbSession, before: date) -> None:
     """Delete the once-keys of days before `before`; a failure waits for the next try."""
     try:
         session.execute(sa.delete(CountedOnce).where(CountedOnce.day < before))
@@ -150,7 +149,7 @@ def _prune(session: Session, before: date) -> None:
 
 
 def total(
-    session: Session, action: str, ask: str | None = None, campaign_id: int | None = None
+    session: DbSession, action: str, ask: str | None = None, campaign_id: int | None = None
 ) -> int:
     query = sa.select(sa.func.coalesce(sa.func.sum(ActionCount.count), 0)).where(
         ActionCount.action == action
@@ -179,7 +178,7 @@ def _key(by: str, row: Any) -> date | str | Seat | None:
 
 
 def breakdown(
-    session: Session, campaign_id: int, by: str
+    session: DbSession, campaign_id: int, by: str
 ) -> list[tuple[date | str | Seat | None, dict[str, int]]]:
     """Counts of a campaign by day, state, district (a Seat) or ref: [(key, {action: n})],
     in order; the campaign's own offices (key None) come last."""
@@ -200,7 +199,7 @@ def breakdown(
 CSV_COLUMNS = ("day", "action", "ask", "chamber", "state", "district", "ref", "count")
 
 
-def csv_rows(session: Session, campaign_id: int) -> Iterator[list[Any]]:
+def csv_rows(session: DbSession, campaign_id: int) -> Iterator[list[Any]]:
     """Every count of a campaign for a CSV file, its header first: anonymous rows, one per
     action, ask, seat, day and ref."""
     yield list(CSV_COLUMNS)
@@ -217,7 +216,7 @@ def csv_rows(session: Session, campaign_id: int) -> Iterator[list[Any]]:
 MAX_REFS = 50
 
 
-def refs(session: Session, campaign_id: int) -> set[str]:
+def refs(session: DbSession, campaign_id: int) -> set[str]:
     """The sources a campaign has counted so far."""
     return set(
         session.scalars(
@@ -226,7 +225,7 @@ def refs(session: Session, campaign_id: int) -> set[str]:
     )
 
 
-def calls_by_hour(session: Session, campaign_id: int) -> list[tuple[datetime, dict[str, int]]]:
+def calls_by_hour(session: DbSession, campaign_id: int) -> list[tuple[datetime, dict[str, int]]]:
     """Call outcomes per hour (UTC) of a campaign, oldest first."""
     rows = session.execute(
         sa.select(

@@ -47,8 +47,8 @@ class DistrictLookup(Protocol):
 
 def target_congress(today: date, override: int | str | None = None) -> int:
     """The Congress whose members are in office on `today` (each starts January 3 of odd years)."""
-    if override not in (None, ""):
-        return int(override)  # type: ignore[arg-type]
+    if override is not None and override != "":
+        return int(override)
     year = today.year if (today.month, today.day) >= (1, 3) else today.year - 1
     return (year - 1787) // 2
 

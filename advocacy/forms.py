@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -243,7 +244,7 @@ class TargetForm(Form):
         "Email", filters=[text.one_line], validators=[Optional(), Length(max=254), Email()]
     )
 
-    def validate(self, extra_validators: object = None) -> bool:
+    def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         given = any(f.data for f in (self.name, self.phone, self.url, self.email))
         if given and not self.title.data:
@@ -310,7 +311,7 @@ class CampaignForm(FlaskForm):
         default="America/New_York",
     )  # fmt: skip
 
-    def validate(self, extra_validators: object = None) -> bool:
+    def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
         starts, ends = self.call_starts.data, self.call_ends.data
         problem = None

@@ -173,8 +173,9 @@ class LetterBook:
         }
         try:
             module = self.env.get_template(f"{ask.slug}/letter.txt").make_module(context)
-            subject = " ".join(str(module.get_subject()).split())
-            body = _tidy(str(module.get_body()))
+            macros = vars(module)  # the base letter's get_subject() and get_body()
+            subject = " ".join(str(macros["get_subject"]()).split())
+            body = _tidy(str(macros["get_body"]()))
         except TemplateError as exc:
             raise RuntimeError(f"letters/{ask.slug}: {exc}") from exc
         script = call_script or self.call_script(ask, member, constituent)
@@ -208,7 +209,8 @@ class LetterBook:
             "constituent": _constituent_context(constituent, member),
         }
         intro = " ".join(self.env.get_template("_call_intro.txt").render(context).split())
-        requests, reasons = [], []
+        requests: list[str] = []
+        reasons: list[str] = []
         for ask in asks:
             text = self._call(ask, member, constituent, "_call_parts.txt")
             request, _, reason = (" ".join(part.split()) for part in text.partition("\x1e"))

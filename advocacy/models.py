@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, scoped_session
 
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:  # mypy can't see db.Model as a class: it is Base with Flask's mixins
+    Model = Base
+else:
+    Model = db.Model
+
+# A database session: a plain one, or Flask-SQLAlchemy's scoped one that views hold.
+DbSession = Session | scoped_session[Any]
 
 
-class ActionCount(db.Model):
+class ActionCount(Model):
     """How many letters were written or sent and calls made, per ask, seat, day, campaign and
     referring source. No person in it."""
 
@@ -37,7 +46,7 @@ class ActionCount(db.Model):
     count: Mapped[int] = mapped_column(sa.Integer, default=0)
 
 
-class CountedOnce(db.Model):
+class CountedOnce(Model):
     """An outcome already counted, as a keyed hash of a visit and an office, so that the same
     outcome sent twice (a lost answer, then the offline queue) counts once, and another one
     (a corrected tap) moves the count. Pruned after a week."""
@@ -50,7 +59,7 @@ class CountedOnce(db.Model):
     count_id: Mapped[int | None] = mapped_column(sa.Integer)  # the action_count row it went to
 
 
-class Organizer(UserMixin, db.Model):
+class Organizer(UserMixin, Model):
     """An organizer's account: an email and a password hash."""
 
     __tablename__ = "organizer"
@@ -67,7 +76,7 @@ class Organizer(UserMixin, db.Model):
         return f"{self.id}:{self.password_hash[-12:]}"
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     """What an organizer creates and shares: asks, texts, offices, a call-in window."""
 
     __tablename__ = "campaign"
@@ -101,7 +110,7 @@ class Campaign(db.Model):
     )
 
 
-class Target(db.Model):
+class Target(Model):
     """An office the organizer names besides the citizen's own members."""
 
     __tablename__ = "target"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 
 from .. import calls, campaigns, counts, limits, services, text
 from ..errors import json_error
@@ -53,11 +53,11 @@ def _represent(form: CallStartForm) -> Representation:
 def _one_line(form: CallStartForm) -> str:
     """The street address as the geocoder wants it: a street alone ("1100 Congress Ave") gets
     the city, state and ZIP code typed in their own fields; a full address is left as it is."""
-    street = form.address.data
+    street = form.address.data or ""
     if "," in street or text.trailing_zip(street):
         return street
     try:
-        state, _ = _place_of(form.zip.data)
+        state, _ = _place_of(form.zip.data or "")
     except InvalidInput:
         state = ""
     full = f"{street}, {form.city.data}, {' '.join(filter(None, (state, form.zip.data)))}"
@@ -94,7 +94,7 @@ def begin(slug: str):
         return _start(form, 422)
     if request.form.get("only") == "targets" and campaigns.targets_of(found):
         try:  # the street address isn't used on this path: just the ZIP code
-            state, district = _place_of(form.zip.data)
+            state, district = _place_of(form.zip.data or "")
         except InvalidInput as failure:
             context.show_failure(failure, _fields(form), typed="zip", page="call-targets")
             return _start(form, failure.form_status)
@@ -107,10 +107,8 @@ def begin(slug: str):
         typed = "address" if form.address.data else "zip"
         problem = context.show_failure(failure, _fields(form), typed=typed, page="call")
         return _start(form, failure.form_status, problem)
-    district = rep.districts[0]
-    return _visit(
-        found, form, state=district.state, district=str(district.number), release=rep.release.id
-    )
+    seat = rep.districts[0]
+    return _visit(found, form, state=seat.state, district=str(seat.number), release=rep.release.id)
 
 
 def _visit(
@@ -124,10 +122,10 @@ def _visit(
     now = services.now()
     release = release or services.lookup().release().id
     token = calls.start_visit(
-        current_app.secret_key, found.slug, **place, release=release, now=now,
+        context.secret(), found.slug, **place, release=release, now=now,
         only_targets=only_targets,
     )  # fmt: skip
-    visit = calls.load_visit(current_app.secret_key, token, found.slug, now)
+    visit = calls.load_visit(context.secret(), token, found.slug, now)
     return _office(found, visit, token, form, offices(found, visit), index=0, log=[])
 
 
@@ -158,8 +156,8 @@ def offices(found: Campaign, visit: calls.Visit) -> list[Recipient]:
 def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, **extra):
     """The page of office `index` of the visit's `listed` offices, or the summary after them."""
     person = {
-        "first_name": form.first_name.data,
-        "city": form.city.data,
+        "first_name": form.first_name.data or "",
+        "city": form.city.data or "",
         "zip": text.zip_code(form.zip.data) or "",
         "address": form.address.data or "",  # kept only in the page, to start again with
         "state": visit.state,
@@ -208,7 +206,7 @@ def _count(
     """Count one outcome, unless this visit has counted one for this office already."""
     if context.previewing(found):
         return True
-    once = visit.once(current_app.secret_key, office.id)
+    once = visit.once(context.secret(), office.id)
     return counts.record(
         db.session, outcome, context.asks(found)[0].slug, office, at,
         campaign_id=found.id, ref=context.ref(), once=once,
@@ -219,7 +217,7 @@ def _counted(found: Campaign, visit: calls.Visit, listed: list[Recipient]) -> di
     """The outcome counted for each office of this visit, as the server knows it."""
     if context.previewing(found):
         return {}
-    secret = current_app.secret_key
+    secret = context.secret()
     return counts.counted(db.session, {visit.once(secret, m.id): m.id for m in listed})
 
 
@@ -234,7 +232,7 @@ def next_office(slug: str):
         abort(400)
     now = services.now()
     try:
-        visit = calls.load_visit(current_app.secret_key, request.form.get("visit"), found.slug, now)
+        visit = calls.load_visit(context.secret(), request.form.get("visit"), found.slug, now)
     except calls.VisitInvalid:
         return _start(form, 400, EXPIRED)
     outcome = request.form.get("outcome")
@@ -268,7 +266,7 @@ def count(slug: str):
         return json_error(400, "bad_request", "Send a JSON object with visit, member and action.")
     now = services.now()
     try:
-        visit = calls.load_visit(current_app.secret_key, data.get("visit"), found.slug, now)
+        visit = calls.load_visit(context.secret(), data.get("visit"), found.slug, now)
     except calls.VisitInvalid:
         return json_error(400, "visit_expired", EXPIRED)
     try:

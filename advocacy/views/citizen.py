@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 from itsdangerous import BadData
 
 from .. import campaigns, counts, limits, services, text
@@ -78,8 +78,13 @@ def _prefill_from_address(address: str) -> dict[str, str]:
     return prefill
 
 
-def _results(rep: Representation, status: int = 200, form: LetterForm | None = None, **prefill):
-    letter_form = None if rep.ambiguous else _letter_form(rep, form, **prefill)
+def _results(
+    rep: Representation,
+    status: int = 200,
+    form: LetterForm | None = None,
+    prefill: dict[str, str] | None = None,
+):
+    letter_form = None if rep.ambiguous else _letter_form(rep, form, **(prefill or {}))
     return (
         render_template(
             "citizen/results.html",
@@ -119,7 +124,7 @@ def lookup():
 def embed(slug: str):
     """A compact form for other sites to frame; it opens the results in a new tab."""
     found = context.require_campaign()
-    token = serializer(current_app.secret_key, EMBED_SALT, services.now()).dumps(found.slug)
+    token = serializer(context.secret(), EMBED_SALT, services.now()).dumps(found.slug)
     return render_template("citizen/embed.html", token=token, **_campaign_page(found))
 
 
@@ -134,7 +139,7 @@ def embed_start(slug: str):
     changes nothing."""
     found = context.require_campaign()
     try:
-        signed = serializer(current_app.secret_key, EMBED_SALT, services.now()).loads(
+        signed = serializer(context.secret(), EMBED_SALT, services.now()).loads(
             request.form.get("token", ""), max_age=2 * 24 * 3600
         )
     except BadData:
@@ -154,9 +159,9 @@ def _lookup(csrf_check: bool = True):
     try:
         if by_zip:
             rep = services.lookup().by_zip(zip_form.zip.data)
-            return _results(rep, zip=text.zip_code(zip_form.zip.data))
+            return _results(rep, prefill={"zip": text.zip_code(zip_form.zip.data) or ""})
         rep = services.lookup().by_address(address_form.address.data)
-        return _results(rep, **_prefill_from_address(address_form.address.data))
+        return _results(rep, prefill=_prefill_from_address(address_form.address.data or ""))
     except LookupFailed as failure:
         fields = {"address": address_form.address, "zip": zip_form.zip}
         typed = "zip" if by_zip else "address"
@@ -209,8 +214,8 @@ def _recipient_in(rep: Representation, recipient_id: str | None) -> Recipient | 
 
 def _constituent(form: LetterForm, state: str) -> Constituent:
     return Constituent(
-        name=form.name.data,
-        city=form.city.data,
+        name=form.name.data or "",
+        city=form.city.data or "",
         zip=text.zip_code(form.zip.data) or "",
         state=state,
         email=form.email.data or "",
@@ -225,7 +230,7 @@ def _letter_page(
     """The letter page: the person's edits if they made any, else a fresh letter."""
     ask = services.letters().ask(form.ask.data)
     found = context.campaign()
-    person = _constituent(form, form.state.data)
+    person = _constituent(form, form.state.data or "")
     texts = campaigns.texts_for(found, member, person.first_name, person.city)
     drafted = services.letters().render(
         ask,
@@ -291,16 +296,22 @@ def letter():
     action = request.form.get("action")
     count_failed = False
     found = context.campaign()
-    where = {"campaign_id": found.id if found else 0, "ref": context.ref()}
     preview = context.previewing(found)
+
+    def record(what: str) -> None:
+        counts.record(
+            db.session, what, form.ask.data or "", member, services.now(),
+            campaign_id=found.id if found else 0, ref=context.ref(),
+        )  # fmt: skip
+
     if valid and not editing and not preview:
         with contextlib.suppress(counts.CountFailed):
-            counts.record(db.session, "generated", form.ask.data, member, services.now(), **where)
+            record("generated")
     if valid and action in counts.ACTIONS and action not in counted and preview:
         counted.append(action)  # shown as done, never counted
     elif valid and action in counts.ACTIONS and action not in counted:
         try:
-            counts.record(db.session, action, form.ask.data, member, services.now(), **where)
+            record(action)
             counted.append(action)
         except counts.CountFailed:
             count_failed = True

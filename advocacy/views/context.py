@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 from wtforms import Field
 
@@ -92,11 +92,21 @@ def call_in(found: Campaign) -> dict[str, Any]:
     """Where the campaign's call-in window stands now, for its pages."""
     now = services.now()
     status = calls.window(found.call_starts, found.call_ends, found.call_zone, now)
-    upcoming = status == "upcoming" and found.call_starts is not None
+    starts = found.call_starts if status == "upcoming" else None
     return {
         "call_window": status,
-        "call_until": calls.until(found.call_starts, found.call_zone, now) if upcoming else None,
+        "call_until": calls.until(starts, found.call_zone, now) if starts else None,
     }
+
+
+def secret() -> str:
+    """The app's secret key, which signs visits and tickets."""
+    return str(current_app.config["SECRET_KEY"])
+
+
+def add_error(field: Field, message: str) -> None:
+    """A message on a form field, shown with the errors of its validation."""
+    field.errors = [*field.errors, message]
 
 
 def json_body() -> Any:
@@ -118,7 +128,7 @@ def show_failure(
     field = fields.get(typed if failure.place == "input" else failure.place or "")
     if field is None:
         return message
-    field.errors = [*field.errors, message]
+    add_error(field, message)
     return None
 
 

@@ -59,11 +59,11 @@ def signup():
     if form.validate_on_submit():
         try:
             organizer = accounts.create(
-                db.session, form.email.data, form.password.data,
+                db.session, form.email.data or "", form.password.data or "",
                 method=_hashing(), now=services.now(),
             )  # fmt: skip
         except accounts.EmailTaken:
-            form.email.errors.append("There is already an account with this email: sign in.")
+            context.add_error(form.email, "There is already an account with this email: sign in.")
         else:
             login_user(organizer)
             return redirect(url_for("organizer.dashboard"))
@@ -77,12 +77,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         organizer = accounts.authenticate(
-            db.session, form.email.data, form.password.data, method=_hashing()
+            db.session, form.email.data or "", form.password.data or "", method=_hashing()
         )
         if organizer is not None:
             login_user(organizer)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("That email and password don't match an account.")
+        context.add_error(form.password, "That email and password don't match an account.")
     return render_template("organizer/login.html", form=form), 422 if form.errors else 200
 
 
@@ -100,10 +100,14 @@ def password():
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                db.session, current_user, form.current.data, form.new.data, method=_hashing()
+                db.session,
+                current_user,
+                form.current.data or "",
+                form.new.data or "",
+                method=_hashing(),
             )
         except accounts.WrongPassword:
-            form.current.errors.append("That is not your current password.")
+            context.add_error(form.current, "That is not your current password.")
         else:
             login_user(current_user)  # this session goes on; every other one ends
             flash("Your password is changed.")
@@ -143,13 +147,13 @@ SLUG_REFUSED = {
 def _save(form: CampaignForm, campaign: Campaign) -> bool:
     """Save the form into the campaign; False (with a form error) if the link name is refused."""
     fields = {name: form[name].data for name in (*campaigns.EDITABLE, "slug")}
-    known = {c for c, _ in form.asks.choices}
-    fields["asks"] = [a for a in form.asks.data if a in known]
+    known = {a.slug for a in services.letters().asks}
+    fields["asks"] = [a for a in form.asks.data or () if a in known]
     targets = [entry.data for entry in form.targets if entry.data["title"]]
     try:
         campaigns.save(db.session, campaign, fields, targets, services.now())
     except campaigns.SlugRefused as refused:
-        form.slug.errors.append(SLUG_REFUSED[refused.reason])
+        context.add_error(form.slug, SLUG_REFUSED[refused.reason])
         return False
     return True
 
@@ -188,10 +192,11 @@ def campaign(slug: str):
     tables = {
         by: counts.breakdown(db.session, found.id, by) for by in ("day", "state", "district", "ref")
     }
-    window = calls.window(found.call_starts, found.call_ends, found.call_zone, services.now())
-    closed = window in ("upcoming", "live") and calls.closed_window(
-        found.call_starts, found.call_ends, found.call_zone
-    )
+    starts, ends, zone = found.call_starts, found.call_ends, found.call_zone
+    window = calls.window(starts, ends, zone, services.now())
+    closed = None
+    if starts and ends and window in ("upcoming", "live"):
+        closed = calls.closed_window(starts, ends, zone)
     return render_template(
         "organizer/campaign.html",
         campaign=found,
