@@ -7,6 +7,8 @@ from typing import Any
 
 from limits import parse_many
 
+from . import clock
+
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -95,6 +97,10 @@ def validate(config: Mapping[str, Any]) -> None:
             raise RuntimeError("GEOCODER_BACKEND=fake is for tests and demos: it keeps addresses")
         if config.get("NOW"):
             raise RuntimeError("NOW freezes the clock: it is for tests and demos")
+    try:
+        clock.from_setting(config.get("NOW"))
+    except ValueError as exc:
+        raise RuntimeError(f"NOW must be an ISO date or date-time, not {config['NOW']!r}") from exc
     congress = config.get("CONGRESS")
     if congress is not None and not str(congress).isdigit():
         raise RuntimeError(f"CONGRESS must be a number such as 119, not {congress!r}")

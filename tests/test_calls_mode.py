@@ -1,7 +1,9 @@
 """Call mode: one office at a time, outcomes counted, a summary at the end."""
 
 import html
+import json
 import re
+import shutil
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -9,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from advocacy import sync
 from advocacy.extensions import db
 from advocacy.models import ActionCount
-from tests.conftest import NOW
+from tests.conftest import NOW, campaign_counts, make_campaign, make_organizer
 from tests.test_organizers import PASSWORD, Organizers
 
 
@@ -520,3 +523,54 @@ def test_a_street_alone_finds_the_member_in_a_zip_that_crosses_district_lines(ap
     altered = [(k, v + "xx" if k == "visit" else v) for k, v in hidden(first)]
     again = caller.post(f"/c/{slug}/call/next", data=MultiDict(altered + [("outcome", "busy")]))
     assert again.status_code == 400 and 'value="1100 Congress Ave"' in again.get_data(as_text=True)
+
+
+def test_a_visit_keeps_its_offices_on_an_instance_that_synced_newer_data(
+    app_factory, tmp_path, data_site
+):
+    """Two instances behind one load balancer, one of which synced a new directory in which
+    Wyoming's House member changed: a visit begun on the other one goes on with its own list
+    (the release it began on, kept on disk), instead of a 409 that starts the volunteer over."""
+    changed = tmp_path / "changed"
+    shutil.copytree(data_site, changed)
+    path = changed / "congress-legislators" / "legislators-current.json"
+    members = json.loads(path.read_text())
+    hageman = next(m for m in members if m["id"]["bioguide"] == "H001096")
+    hageman["id"]["bioguide"], hageman["name"]["official_full"] = "X000001", "Pat Newcomer"
+    path.write_text(json.dumps(members))
+
+    def synced(folder, *sites):
+        for site in sites:
+            sync.sync(folder, str(site / "congress-legislators"), str(site / "zccd.csv"), now=NOW)
+        return str(folder)
+
+    behind = app_factory(DATA_DIR=synced(tmp_path / "behind", data_site))
+    ahead = app_factory(DATA_DIR=synced(tmp_path / "ahead", data_site, changed))
+    organizer = make_organizer(behind)
+    slug = make_campaign(behind, organizer, "two-instances")  # one database for both
+    first = behind.test_client().post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    )
+    fields = hidden(first)
+    onward = [(k, "H001096" if k == "member" else v) for k, v in fields]
+    response = ahead.test_client().post(
+        f"/c/{slug}/call/next", data=MultiDict(onward + [("outcome", "busy")])
+    )
+    assert response.status_code == 200 and "Thank you, Ana" in text(response)
+    queued = {"visit": dict(fields)["visit"], "member": "H001096", "action": "busy"}
+    assert ahead.test_client().post(f"/c/{slug}/call/count", json=queued).get_json() == {
+        "counted": "busy",
+        "already": True,
+    }
+    assert campaign_counts(ahead, slug) == {("busy", "house", "WY", 0, "", 1)}
+    # A new visit on the instance ahead calls the new member.
+    fresh = ahead.test_client().post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    )
+    assert dict(hidden(fresh))["visit"] != dict(fields)["visit"]
+    page = fresh
+    for _ in range(2):
+        page = ahead.test_client().post(
+            f"/c/{slug}/call/next", data=MultiDict(hidden(page) + [("outcome", "skip")])
+        )
+    assert "Call Representative Pat Newcomer" in text(page)

@@ -174,6 +174,19 @@ def test_config_comes_from_prefixed_environment_variables(monkeypatch, tmp_path)
     assert app.config["CENSUS_VINTAGES"]["121"] == "ACS2028_Current"
 
 
+@pytest.mark.parametrize(
+    ("key", "value"), [("GEOCODER_BACKEND", "fake"), ("NOW", "2026-11-25T15:30:00+00:00")]
+)
+def test_production_refuses_the_settings_of_tests_and_demos(monkeypatch, tmp_path, key, value):
+    """The in-process geocoder keeps addresses and a frozen clock stops time: never in
+    production."""
+    monkeypatch.setenv("ADVOCACY_SECRET_KEY", "an-environment-secret-key")
+    monkeypatch.setenv("ADVOCACY_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path}/x.db")
+    monkeypatch.setenv(f"ADVOCACY_{key}", value)
+    with pytest.raises(RuntimeError, match=key):
+        create_app()
+
+
 def test_test_config_ignores_the_environment(monkeypatch, app_factory):
     monkeypatch.setenv("ADVOCACY_LOOKUP_RATE_LIMIT", "1 per day")
     assert app_factory().config["LOOKUP_RATE_LIMIT"] != "1 per day"
@@ -181,7 +194,12 @@ def test_test_config_ignores_the_environment(monkeypatch, app_factory):
 
 @pytest.mark.parametrize(
     ("key", "value", "message"),
-    [("LOOKUP_RATE_LIMIT", "lots", "not a rate limit"), ("CONGRESS", "next", "CONGRESS")],
+    [
+        ("LOOKUP_RATE_LIMIT", "lots", "not a rate limit"),
+        ("CONGRESS", "next", "CONGRESS"),
+        ("GEOCODER_BACKEND", "google", "GEOCODER_BACKEND"),
+        ("NOW", "yesterday", "NOW must be an ISO date"),
+    ],
 )
 def test_bad_settings_stop_the_start(app_factory, key, value, message):
     with pytest.raises(RuntimeError, match=message):
