@@ -14,6 +14,7 @@ import resource
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,7 +36,13 @@ def rate(label: str, fn, seconds: float = 2.0) -> None:
 def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT.parent / "shared" / "data"
     tmp = Path(tempfile.mkdtemp())
-    sync.sync(tmp / "data", str(shared / "congress-legislators"), str(shared / "zccd" / "zccd.csv"))
+    now = datetime(2026, 11, 25, 15, 30, tzinfo=UTC)
+    sync.sync(
+        tmp / "data",
+        str(shared / "congress-legislators"),
+        str(shared / "zccd" / "zccd.csv"),
+        now=now,
+    )
     app = create_app(
         {
             "TESTING": True,
@@ -44,17 +51,17 @@ def main() -> None:
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "DATA_DIR": str(tmp / "data"),
-            "TODAY": "2026-11-25",
+            "NOW": now.isoformat(),
         }
     )
     with app.app_context():
         db.create_all()
-        from advocacy import services
-        from advocacy.directory import DirectoryStore
+        from advocacy import release, services
         from advocacy.letters import Constituent
 
+        release.load.cache_clear()
         start = time.perf_counter()
-        DirectoryStore(tmp / "data").get()
+        release.load((tmp / "data" / "current").resolve())
         print(f"{'directory + ZIP table load':<45} {(time.perf_counter() - start) * 1e3:10.1f} ms")
         lookup, book = services.lookup(), services.letters()
         rate("lookup by district (TX-37)", lambda: lookup.by_district("TX", 37))
@@ -63,7 +70,7 @@ def main() -> None:
         person = Constituent(name="Ana Petrosyan", city="Austin", zip="78701", note="My words.")
         rate(
             "letters: 5 asks x 3 members",
-            lambda: [book.render(a, m, person) for a in book.asks for m in rep.members],
+            lambda: [book.render(a, m, person, now.date()) for a in book.asks for m in rep.members],
         )
     client = app.test_client()
     rate("GET /district/TX/37 (results page)", lambda: client.get("/district/TX/37"))
@@ -79,24 +86,24 @@ def main() -> None:
 
 def call_mode(app, client) -> None:
     """A volunteer's pages: the start, an office fetched ahead, an outcome counted."""
-    from advocacy import calls
-    from advocacy.models import Campaign, Organizer
+    from advocacy import accounts, calls, campaigns, services
+    from advocacy.models import Campaign
 
     with app.app_context():
-        owner = Organizer(email="bench@example.org", password_hash="x")
-        db.session.add(owner)
-        db.session.flush()
-        db.session.add(
-            Campaign(organizer_id=owner.id, slug="bench", title="Bench", status="live",
-                     asks=["sanctions", "prisoners", "section-907"])
-        )  # fmt: skip
-        db.session.commit()
+        now = services.now()
+        owner = accounts.create(
+            db.session, "bench@example.org", "x" * 10, method="pbkdf2:sha256:1", now=now
+        )
+        fields = {"slug": "bench", "title": "Bench", "status": "live",
+                  "asks": ["sanctions", "prisoners", "section-907"]}  # fmt: skip
+        campaigns.save(db.session, Campaign(organizer_id=owner.id), fields, [], now)
+        release_id = services.lookup().release().id
     person = {"first_name": "Ana", "city": "Austin", "zip": "78701"}
     rate("POST /c/<slug>/call (start, by district)", lambda: client.post(
         "/c/bench/call", data={**person, "zip": "82001"}))  # fmt: skip
 
     def office(outcome: str) -> None:
-        visit = calls.start_visit(app.secret_key, "bench", "TX", "37")
+        visit = calls.start_visit(app.secret_key, "bench", "TX", "37", release=release_id, now=now)
         data = {**person, "visit": visit, "member": "D000399", "outcome": outcome}
         assert client.post("/c/bench/call/next", data=data).status_code == 200
 
