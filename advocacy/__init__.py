@@ -8,7 +8,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from .config import PROJECT_ROOT
+
+__all__ = ["PROJECT_ROOT", "create_app"]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

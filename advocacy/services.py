@@ -10,7 +10,8 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from . import PROJECT_ROOT, clock
+from . import clock
+from .config import PROJECT_ROOT
 from .districts import (
     DEMO_ADDRESSES,
     CensusGeocoder,

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Blueprint, get_template_attribute, jsonify, request
 
-from .. import PROJECT_ROOT, limits, services, text
+from .. import limits, services, text
+from ..config import PROJECT_ROOT
 from ..errors import json_error
 from ..extensions import csrf
 from ..failures import Ambiguous, InvalidInput
