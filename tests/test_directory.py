@@ -114,3 +114,30 @@ def test_directory_is_stale_once_the_terms_it_lists_have_ended(directory):
 
 def test_store_without_data_says_so(tmp_path):
     assert ReleaseStore(tmp_path).current() is None
+
+
+def test_members_and_a_campaigns_office_are_recipients_of_one_shape(directory):
+    from advocacy.campaigns import target_recipient
+    from advocacy.models import Target
+    from advocacy.recipients import Channel
+
+    doggett = directory.representative("TX", 37)
+    assert (doggett.kind, doggett.chamber, doggett.in_congress) == (
+        Kind.REPRESENTATIVE, "house", True,
+    )  # fmt: skip
+    assert doggett.full_name == "Representative Lloyd Doggett" and doggett.seat == "TX-37"
+    assert doggett.postal[0] == "U.S. House of Representatives"
+    assert doggett.contact_form is None and doggett.channels == {Channel.POST}  # a website only
+    fine = next(m for m in directory.members if m.last_name == "Fine")
+    assert fine.channels == {Channel.CONTACT_FORM, Channel.POST}
+    assert directory.representative("PR", 0).kind is Kind.RESIDENT_COMMISSIONER
+    assert directory.representative("DC", 0).kind is Kind.DELEGATE
+    office = target_recipient(
+        Target(id=3, title="Administrator, USAID", name="", phone="202-712-0000",
+               url="https://www.usaid.gov/contact", email="info@example.org")
+    )  # fmt: skip
+    assert (office.kind, office.chamber, office.in_congress) == (Kind.OFFICE, None, False)
+    assert office.id == "target-3" and office.full_name == "Administrator, USAID"
+    assert office.salutation == "the Administrator, USAID" and office.seat == "Administrator, USAID"
+    assert office.channels == {Channel.CONTACT_FORM, Channel.EMAIL}  # no postal address known
+    assert office.phones[0].main and office.phones[0].zone == "America/New_York"
