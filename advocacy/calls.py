@@ -142,7 +142,7 @@ class Visit:
     district: str
     only_targets: bool
     started: datetime
-    release: str = ""  # "" for a visit begun before visits kept their release
+    release: str = ""  # the data release's id; "" for a visit begun before visits kept it
 
     def once(self, secret: str | bytes, office_id: str) -> str:
         """The key that lets this visit count one outcome for an office: keyed by the app's
@@ -176,8 +176,10 @@ def start_visit(
     now: datetime,
     only_targets: bool = False,
 ) -> str:
-    """A new visit's token, for the page's hidden field."""
-    fields = [secrets.token_urlsafe(12), campaign, state, district, only_targets, release]
+    """A new visit's token, for the page's hidden field. The release rides in the visit's id
+    ("<random>.<release>"), so the token keeps the five fields that instances running the
+    code before it can read during a rolling deploy."""
+    fields = [f"{secrets.token_urlsafe(12)}.{release}", campaign, state, district, only_targets]
     return serializer(secret, _VISIT_SALT, now).dumps(fields)
 
 
@@ -189,11 +191,11 @@ def load_visit(secret: str, token: object, campaign: str, now: datetime) -> Visi
         fields, started = serializer(secret, _VISIT_SALT, now).loads(
             token, max_age=VISIT_DAYS * 86400, return_timestamp=True
         )
-        visit_id, slug, state, district, only_targets, *release = fields
-        release_id = release[0] if release else ""
-    except (BadData, TypeError, ValueError):
+        visit_id, slug, state, district, only_targets = fields
+        release = visit_id.partition(".")[2]  # "" in a visit begun before it was kept
+    except (BadData, TypeError, ValueError, AttributeError):
         raise VisitInvalid() from None
-    if slug != campaign or len(release) > 1 or not isinstance(release_id, str):
+    if slug != campaign:
         raise VisitInvalid()
     started = started.astimezone(UTC)
-    return Visit(visit_id, slug, state, district, bool(only_targets), started, release_id)
+    return Visit(visit_id, slug, state, district, bool(only_targets), started, release)

@@ -318,14 +318,16 @@ def call_sheets(
     campaign: Campaign,
     book: LetterBook,
     asks: list[Ask],
-    directory: Directory,
+    directory: Directory | None,
     *,
     state: str = "",
     office: str = "",
 ) -> list[tuple[Recipient, str]]:
-    """Printable call sheets, an office and its script each: every office of `state` and the
-    campaign's own, or (without a state) only the campaign's own; `office` picks one of them."""
-    offices = [*(directory.delegation(state) if state else []), *targets_of(campaign)]
+    """Printable call sheets, an office and its script each: every office of `state` (from
+    `directory`) and the campaign's own, or (without a state) only the campaign's own;
+    `office` picks one of them."""
+    members = directory.delegation(state) if directory and state else []
+    offices = [*members, *targets_of(campaign)]
     if office:
         offices = [m for m in offices if m.id == office] or offices
     caller = Constituent(**SHEET_CALLER, state=state)

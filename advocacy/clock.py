@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+# "Today" is the date in Washington, where the letters go and where a Congress begins (at
+# noon on January 3); counts keep UTC days and hours, which they label so.
+WASHINGTON = ZoneInfo("America/New_York")
 
 
 class Clock(Protocol):
@@ -12,7 +17,7 @@ class Clock(Protocol):
         ...
 
     def today(self) -> date:
-        """Today's date where the site runs (the date letters carry)."""
+        """Today's date in Washington (the date letters carry)."""
         ...
 
 
@@ -23,7 +28,7 @@ class SystemClock:
         return datetime.now(UTC)
 
     def today(self) -> date:
-        return date.today()
+        return self.now().astimezone(WASHINGTON).date()
 
 
 class FrozenClock:
@@ -36,7 +41,7 @@ class FrozenClock:
         return self.at.astimezone(UTC)
 
     def today(self) -> date:
-        return self.at.date()
+        return self.now().astimezone(WASHINGTON).date()
 
     def advance(self, delta: timedelta) -> None:
         self.at += delta

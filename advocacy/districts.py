@@ -12,7 +12,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import Path
@@ -241,7 +241,7 @@ class FakeDistrictLookup:
 
     def __init__(self, known: Mapping[str, Iterable[District]] | None = None) -> None:
         self.known = {normalize_address(a): frozenset(d) for a, d in (known or {}).items()}
-        self.calls: list[tuple[str, int]] = []
+        self.calls: deque[tuple[str, int]] = deque(maxlen=100)  # the last ones asked, for tests
         self.failing = False
 
     def districts_for(self, address: str, congress: int) -> set[District]:

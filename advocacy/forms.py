@@ -33,6 +33,7 @@ from wtforms.validators import (
 )
 
 from . import text
+from .campaigns import TemplateProblem, check_text
 from .letters import CITY_LIMIT, NAME_LIMIT, NOTE_LIMIT
 from .lookup import MAX_ADDRESS
 
@@ -209,8 +210,6 @@ class TemplateText:
     """An organizer's text must render in the sandbox with the documented variables."""
 
     def __call__(self, form: FlaskForm, field: object) -> None:
-        from .campaigns import TemplateProblem, check_text
-
         try:
             check_text(getattr(field, "data", "") or "")
         except TemplateProblem as exc:

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import directory
 from .directory import Directory
-from .districts import ZipTable
+from .districts import ZipTable, ZipTableInvalid
 
 MANIFEST = "manifest.json"
 ZIP_FILE = "zccd.csv"
@@ -43,14 +43,21 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
+def release_id(manifest: dict[str, Any], folder: Path) -> str:
+    """A release's id: the hash of its files, or its folder's name for one synced before
+    releases had one."""
+    return str(manifest.get("id") or folder.name)
+
+
 @functools.lru_cache(maxsize=2)
 def load(folder: Path) -> Release:
-    """Read a release folder. Folders never change once synced, so a process keeps the last
-    two it read: the current one and the one a visit started on (and tests share one)."""
+    """Read a release folder. A folder never changes once synced (its name holds its id), so
+    a process keeps the last two it read: the current one and the one a visit began on (and
+    tests share one)."""
     manifest = read_manifest(folder)
     built = directory.build(directory.read_folder(folder), date.fromisoformat(manifest["as_of"]))
     zips = ZipTable.from_file(folder / ZIP_FILE)
-    return Release(id=str(manifest.get("id") or folder.name), directory=built, zip_table=zips)
+    return Release(id=release_id(manifest, folder), directory=built, zip_table=zips)
 
 
 class ReleaseStore:
@@ -59,6 +66,7 @@ class ReleaseStore:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        # One thread loads a release while the others wait, rather than each loading it.
         self._lock = threading.Lock()
         self._loaded_from: Path | None = None
         self._current: Release | None = None
@@ -81,17 +89,17 @@ class ReleaseStore:
                     self._loaded_from = target
         return self._current
 
-    def get(self, release_id: str) -> Release | None:
+    def get(self, wanted: str) -> Release | None:
         """The release with this id if this instance has it (the current one, or one kept
         on disk); None otherwise."""
         current = self.current()
-        if current is None or current.id == release_id:
+        if current is None or current.id == wanted:
             return current
-        for folder in sorted((self.data_dir / "releases").glob("[0-9]*"), reverse=True):
-            try:
-                manifest = read_manifest(folder)
-            except directory.DirectoryInvalid:
-                continue
-            if manifest.get("id") == release_id:
-                return load(folder.resolve())
+        with self._lock:
+            for folder in (self.data_dir / "releases").glob("[0-9]*"):
+                try:
+                    if release_id(read_manifest(folder), folder) == wanted:
+                        return load(folder.resolve())
+                except (directory.DirectoryInvalid, ZipTableInvalid, OSError):
+                    continue  # pruned meanwhile, or never complete
         return None

@@ -137,10 +137,12 @@ def sync(
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
 
-        folder = releases / now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        while folder.exists():  # a frozen clock, or two syncs in one microsecond
-            folder = folder.with_name(folder.name + "-")
-        staging.rename(folder)
+        content = manifest["id"]
+        folder = releases / f"{now.astimezone(UTC):%Y%m%dT%H%M%S%fZ}-{content}"
+        if folder.exists():  # the same data at the same moment (a frozen clock): keep it
+            shutil.rmtree(staging)
+        else:
+            staging.rename(folder)
         _point_current(data_dir, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -177,7 +179,12 @@ def _point_current(data_dir: Path, release: Path) -> None:
 
 
 def _prune(releases: Path, keep: Path) -> None:
-    done = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("incoming"))
+    """Delete all but the newest KEEP_RELEASES releases (by when they were written: names
+    tie under a frozen clock)."""
+    done = sorted(
+        (p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("incoming")),
+        key=lambda p: (p.stat().st_mtime_ns, p.name),
+    )
     for old in done[:-KEEP_RELEASES]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)

@@ -11,9 +11,10 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from advocacy import sync
+from advocacy import calls, sync
 from advocacy.extensions import db
 from advocacy.models import ActionCount
+from advocacy.signing import serializer
 from tests.conftest import NOW, campaign_counts, make_campaign, make_organizer
 from tests.test_organizers import PASSWORD, Organizers
 
@@ -574,3 +575,22 @@ def test_a_visit_keeps_its_offices_on_an_instance_that_synced_newer_data(
             f"/c/{slug}/call/next", data=MultiDict(hidden(page) + [("outcome", "skip")])
         )
     assert "Call Representative Pat Newcomer" in text(page)
+
+
+def test_visit_tokens_keep_the_five_fields_the_code_before_reads():
+    """During a rolling deploy, instances still running the code before this one read new
+    tokens, and this code reads theirs."""
+    secret = "a-secret-key-for-visit-tokens"
+    token = calls.start_visit(secret, "slug", "WY", "0", release="abc123", now=NOW)
+    fields = serializer(secret, "advocacy.call-visit", NOW).loads(token)
+    assert len(fields) == 5 and fields[1:] == ["slug", "WY", "0", False]
+    visit = calls.load_visit(secret, token, "slug", NOW)
+    assert visit.release == "abc123" and visit.id == fields[0] and visit.started == NOW
+    before = serializer(secret, "advocacy.call-visit", NOW).dumps(["r4nd0m", "slug", "WY", "0", 0])
+    old = calls.load_visit(secret, before, "slug", NOW)
+    assert (old.id, old.release, old.only_targets) == ("r4nd0m", "", False)
+    for forged in (["x", "slug", "WY"], [7, "slug", "WY", "0", False], "text"):
+        with pytest.raises(calls.VisitInvalid):
+            calls.load_visit(
+                secret, serializer(secret, "advocacy.call-visit", NOW).dumps(forged), "slug", NOW
+            )

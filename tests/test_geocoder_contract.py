@@ -103,4 +103,4 @@ def test_the_app_runs_on_the_fake_when_configured(app_factory, census):
     assert response.get_json()["districts"] == [{"state": "TX", "district": 37}]
     assert census.requests == []
     lookup = app.extensions["advocacy.lookup"].geocoder
-    assert isinstance(lookup, FakeDistrictLookup) and lookup.calls == [(AUSTIN, 119)]
+    assert isinstance(lookup, FakeDistrictLookup) and list(lookup.calls) == [(AUSTIN, 119)]

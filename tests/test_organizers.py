@@ -789,3 +789,14 @@ def test_call_sheets_for_a_phone_bank(organizers):
     assert "Call sheets: Call-in for Artsakh, the campaign's offices" in own
     assert "Administrator, USAID" in own and "Barrasso" not in own
     assert "Hello, my name is [name], and I'm calling from [your city]." in own
+
+
+def test_call_sheets_of_the_campaigns_own_offices_need_no_member_data(app_factory, tmp_path):
+    app = app_factory(DATA_DIR=str(tmp_path / "never-synced"))
+    organizers = Organizers(app)
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, **USAID)
+    own = owner.get(f"/organizer/campaigns/{slug}/callsheet?only=targets")
+    assert own.status_code == 200 and "Administrator, USAID" in text(own)
+    state = owner.get(f"/organizer/campaigns/{slug}/callsheet?state=WY")
+    assert state.status_code == 503 and "has not been downloaded yet" in text(state)

@@ -182,3 +182,23 @@ def test_synced_data_is_readable_by_other_users(tmp_path, data_server):
     # cron may sync as one user while the web server runs as another.
     report = _sync_from(tmp_path, data_server.url)
     assert report.release.stat().st_mode & 0o755 == 0o755
+
+
+def test_a_release_synced_before_releases_had_an_id_is_found_by_its_folder(tmp_path, data_server):
+    data_dir = tmp_path / "data"
+    first = _sync_from(data_dir, data_server.url).release
+    manifest = json.loads((first / "manifest.json").read_text())
+    del manifest["id"]  # as sync wrote it before
+    (first / "manifest.json").write_text(json.dumps(manifest))
+    old = ReleaseStore(data_dir).current()
+    assert old.id == first.name
+    later = NOW.replace(hour=16)
+    sync.sync(
+        data_dir, f"{data_server.url}/congress-legislators/", f"{data_server.url}/zccd.csv",
+        now=later,
+    )  # fmt: skip
+    store = ReleaseStore(data_dir)
+    assert store.current().id != old.id
+    assert store.get(first.name).id == first.name
+    shutil.rmtree(first)  # pruned since: the visit goes on with the current release
+    assert store.get(first.name) is None

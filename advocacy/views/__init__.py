@@ -46,7 +46,7 @@ def zone_label(zone: str) -> str:
 def register_blueprints(app: Flask) -> None:
     from ..directory import house_title
     from ..geography import HAS_SENATORS, STATES, seat_label
-    from . import api, calls, citizen, context, meta, organizer
+    from . import api, calls, citizen, meta, organizer
 
     app.jinja_env.filters.update(
         tel=tel_uri, zone=zone_label, date=format_date, number=format_number
@@ -54,7 +54,6 @@ def register_blueprints(app: Flask) -> None:
     app.jinja_env.globals.update(
         states=STATES, has_senators=HAS_SENATORS, seat_label=seat_label, house_title=house_title
     )
-    app.context_processor(context.inject)
 
     app.register_blueprint(citizen.bp)
     app.register_blueprint(api.bp)

@@ -18,6 +18,7 @@ from ..recipients import Recipient
 from . import context
 
 bp = Blueprint("calls", __name__)
+bp.context_processor(context.inject)
 OUTCOMES = {"called": "Talked to a staffer", "voicemail": "Left a voicemail",
             "busy": "Line busy or mailbox full", "skip": "Skipped"}  # fmt: skip
 EXPIRED = "This call list has expired or was changed: start again for today's office hours."

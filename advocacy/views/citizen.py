@@ -23,6 +23,7 @@ from ..signing import serializer
 from . import context
 
 bp = Blueprint("citizen", __name__)
+bp.context_processor(context.inject)
 START_AGAIN = "Something was missing from the form: please start again."
 EMBED_SALT = "embed"
 

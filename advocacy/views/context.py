@@ -133,7 +133,7 @@ def show_failure(
 
 
 def inject() -> dict[str, Any]:
-    """Template context of every page: its campaign and source."""
+    """Template context of the citizen and call-mode pages: the campaign, the source, today."""
     try:
         return {"campaign": campaign(), "ref": ref(), "today": services.today()}
     except Exception:  # an error page for a bad campaign renders without it

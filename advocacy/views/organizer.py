@@ -280,8 +280,9 @@ def callsheet(slug: str):
         return render_template(
             "organizer/callsheet_pick.html", campaign=found, states=STATES, targets=targets
         )
+    directory = services.lookup().directory() if state else None  # none needed otherwise
     sheets = campaigns.call_sheets(
-        found, services.letters(), context.asks(found), services.lookup().directory(),
+        found, services.letters(), context.asks(found), directory,
         state=state, office=request.args.get("office") or "",
     )  # fmt: skip
     return render_template(
