@@ -15,7 +15,7 @@ from advocacy import calls, sync
 from advocacy.extensions import db
 from advocacy.models import ActionCount
 from advocacy.signing import serializer
-from tests.conftest import NOW, campaign_counts, make_campaign, make_organizer
+from tests.conftest import NOW, campaign_counts, make_campaign, make_organizer, make_visit
 from tests.test_organizers import PASSWORD, Organizers
 
 
@@ -278,8 +278,9 @@ def test_a_queued_outcome_keeps_the_hour_of_the_call(app, clock):
 
 
 def test_a_visit_counts_only_its_own_offices(app):
-    _, slug, caller, first = _first_office(app)
-    visit = dict(hidden(first))["visit"]
+    slug = make_campaign(app, make_organizer(app), "wyoming")
+    visit = make_visit(app, slug, "WY", "0")
+    caller = app.test_client()
     other = caller.post(
         f"/c/{slug}/call/count", json={"visit": visit, "member": "C001056", "action": "called"}
     )  # Senator Cornyn (Texas): not an office of this Wyoming visit
@@ -289,6 +290,11 @@ def test_a_visit_counts_only_its_own_offices(app):
     )
     assert skip.status_code == 400
     assert _total(app) == 0
+    own = caller.post(
+        f"/c/{slug}/call/count", json={"visit": visit, "member": "B001261", "action": "called"}
+    )
+    assert own.get_json() == {"counted": "called", "already": False}
+    assert campaign_counts(app, slug) == {("called", "senate", "WY", -1, "", 1)}
 
 
 def test_an_altered_or_foreign_visit_is_refused_and_keeps_the_typing(app):
