@@ -8,7 +8,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import nh3
@@ -303,11 +303,12 @@ def call_script(
     asks: list[Ask],
     member: Recipient,
     caller: Constituent,
+    today: date,
 ) -> str:
     """What a caller says to this office: the campaign's own call script, if it has one, else
     one script covering its asks."""
     own = texts_for(campaign, member, caller.first_name, caller.city).call_script
-    return own or book.combined_call_script(asks, member, caller)
+    return own or book.call_script(asks, member, caller, today)
 
 
 # What a call sheet's script says where a caller fills in their own name, city and ZIP code.
@@ -319,6 +320,7 @@ def call_sheets(
     book: LetterBook,
     asks: list[Ask],
     directory: Directory | None,
+    today: date,
     *,
     state: str = "",
     office: str = "",
@@ -331,7 +333,7 @@ def call_sheets(
     if office:
         offices = [m for m in offices if m.id == office] or offices
     caller = Constituent(**SHEET_CALLER, state=state)
-    return [(m, call_script(campaign, book, asks, m, caller)) for m in offices]
+    return [(m, call_script(campaign, book, asks, m, caller, today)) for m in offices]
 
 
 def share_url(base_url: str, slug: str, ref: str = "") -> str:
@@ -367,12 +369,14 @@ def target_recipient(target: Target) -> Recipient:
     name = target.name or target.title
     phone = target.phone or None
     the_title = target.title if target.title.lower().startswith("the ") else f"the {target.title}"
+    untitled = target.title[4:] if target.title.lower().startswith("the ") else target.title
     return Recipient(
         id=f"target-{target.id}",
         kind=Kind.OFFICE,
         name=name,
         title=target.title,
         salutation=target.name or the_title,
+        greeting=target.name or untitled,
         last_name=name.split()[-1] if name.split() else name,
         offices=(Office(target.title, "", phone, EASTERN, main=True),) if phone else (),
         contact_form=target.url or None,

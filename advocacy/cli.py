@@ -1,12 +1,19 @@
-"""Command line: `flask --app wsgi directory sync`."""
+"""Command line: `flask --app wsgi directory sync`, `flask --app wsgi letters check`."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from . import services, sync
+from . import factcheck, services, sync
+from .campaigns import target_recipient
+from .letters import Constituent, allowed_names
+from .models import Target
+from .recipients import Recipient
 
 directory_cli = AppGroup("directory", help="The directory of members of Congress.")
 
@@ -44,5 +51,45 @@ def sync_command() -> None:
     )
 
 
+letters_cli = AppGroup("letters", help="The letters and the sources they cite.")
+
+
+@letters_cli.command("check")
+@click.option(
+    "--seed",
+    "seed_path",
+    type=click.Path(exists=True, dir_okay=False),
+    required=True,
+    help="The source document, e.g. ../shared/seed/artsakh-genocide.md.",
+)
+def check_command(seed_path: str) -> None:
+    """Prove every ask against the source: for one member of Congress of each kind and
+    committee seat, and an office a campaign names, today, in six months and in two years."""
+    book, seed = services.letters(), factcheck.Seed(Path(seed_path).read_text(encoding="utf-8"))
+    problems = factcheck.check_sources(book.sources, seed)
+    kinds: dict[tuple[object, ...], Recipient] = {}
+    for member in services.lookup().directory().members:
+        kinds.setdefault((member.kind, tuple(sorted((r.committee, r.subcommittee, r.title)
+                                                    for r in member.roles))), member)  # fmt: skip
+    office = target_recipient(Target(id=0, title="Secretary of State", name="", phone="",
+                                     url="", email=""))  # fmt: skip
+    person = Constituent(name="Ana Petrosyan", city="Austin", zip="78701", state="TX")
+    today = services.today()
+    for when in (today, today + timedelta(days=182), today + timedelta(days=730)):
+        for ask in book.asks:
+            for member in [*kinds.values(), office]:
+                letter = book.render(ask, member, person, when)
+                allowed = allowed_names(member, person)
+                where = f"{ask.slug} for {member.id} on {when}"
+                for cited in (letter.cited, letter.cited_script):
+                    problems += factcheck.check_letter(cited, seed, allowed, where=where)
+    for problem in dict.fromkeys(problems):
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(set(problems))} problems in the letters")
+    click.echo(f"{len(book.asks)} asks, {len(kinds) + 1} kinds of recipient, 3 dates: no problems.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(directory_cli)
+    app.cli.add_command(letters_cli)

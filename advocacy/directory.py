@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .geography import DELEGATE_AREAS, zone_of
-from .recipients import Kind, Office, Recipient
+from .recipients import Kind, Office, Recipient, Role
 
 LEGISLATORS = "legislators-current.json"
 OFFICES = "legislators-district-offices.json"
@@ -19,8 +19,11 @@ COMMITTEES = "committees-current.json"
 MEMBERSHIP = "committee-membership-current.json"
 FILES = (LEGISLATORS, OFFICES, COMMITTEES, MEMBERSHIP)
 
-# Committees whose jurisdiction covers foreign aid, sanctions and security assistance.
-JURISDICTION_COMMITTEES = ("SSFR", "HSFA", "SSAP", "HSAP")
+# Committees whose work touches the asks: foreign relations and affairs, appropriations,
+# armed services, and banking and financial services (sanctions); and the subcommittees that
+# write the State and foreign operations appropriations bill.
+JURISDICTION_COMMITTEES = ("SSFR", "HSFA", "SSAP", "HSAP", "SSAS", "HSAS", "SSBK", "HSBA")
+SUBCOMMITTEES = ("SSAP20", "HSAP04")
 
 TITLES = {
     Kind.SENATOR: "Senator",
@@ -138,28 +141,45 @@ class Directory:
         return sum(1 for m in self.members if m.chamber == chamber)
 
 
-def _committee_names(
-    committees: list[dict[str, Any]], membership: dict[str, Any]
-) -> dict[str, list[str]]:
-    names = {c["thomas_id"]: c["name"] for c in committees if "thomas_id" in c}
-    seats: dict[str, list[str]] = defaultdict(list)
-    for cid in JURISDICTION_COMMITTEES:
+def _roles(committees: list[dict[str, Any]], membership: dict[str, Any]) -> dict[str, list[Role]]:
+    """Each member's seats on the committees and subcommittees that touch the asks, with
+    their titles (ex officio seats are left out: they come with another title)."""
+    names: dict[str, str] = {}
+    for c in committees:
+        if not isinstance(c, dict) or "thomas_id" not in c:
+            continue
+        names[c["thomas_id"]] = str(c.get("name") or "")
+        for sub in c.get("subcommittees") or ():
+            if isinstance(sub, dict) and sub.get("thomas_id"):
+                names[c["thomas_id"] + str(sub["thomas_id"])] = str(sub.get("name") or "")
+    seats: dict[str, list[Role]] = defaultdict(list)
+    for cid in (*JURISDICTION_COMMITTEES, *SUBCOMMITTEES):
+        full = cid[:4]
+        if cid not in names or full not in names:
+            continue
         for row in membership.get(cid, []):
-            if isinstance(row, dict) and row.get("bioguide") and cid in names:
-                seats[row["bioguide"]].append(names[cid])
+            if not isinstance(row, dict) or not row.get("bioguide"):
+                continue
+            title = str(row.get("title") or "")
+            if title == "Ex Officio":
+                continue
+            sub = {"subcommittee": cid, "subcommittee_name": names[cid]} if cid != full else {}
+            seats[row["bioguide"]].append(Role(full, names[full], title, **sub))
     return seats
 
 
 def _member(
     record: dict[str, Any],
     offices: dict[str, list[dict[str, Any]]],
-    committees: dict[str, list[str]],
+    roles: dict[str, list[Role]],
 ) -> Recipient:
     term = record["terms"][-1]
     name = record.get("name", {})
     first = name.get("nickname") or name.get("first") or ""
     last = name.get("last") or ""
     full = name.get("official_full") or " ".join(p for p in (first, last) if p)
+    if last and last not in full:  # "Pablo José Hernández", whose last name is "Hernández Rivera"
+        last = full.split()[-1]
     bioguide = record["id"]["bioguide"]
     state = term["state"]
     kind = Kind.SENATOR if term["type"] == "sen" else house_kind(state)
@@ -192,7 +212,7 @@ def _member(
         offices=tuple(all_offices),
         contact_form=clean_url(term.get("contact_form")),
         website=clean_url(term.get("url")),
-        committees=tuple(committees.get(bioguide, ())),
+        roles=tuple(roles.get(bioguide, ())),
         term_end=date.fromisoformat(term["end"]) if term.get("end") else None,
         appointed=term.get("how") == "appointment",
     )
@@ -239,8 +259,8 @@ def build(raw: dict[str, Any], as_of: date) -> Directory:
         for o in raw[OFFICES]
         if isinstance(o, dict) and isinstance(o.get("id"), dict)
     }
-    committees = _committee_names(raw[COMMITTEES], raw[MEMBERSHIP])
-    members = [_member(r, offices, committees) for r in raw[LEGISLATORS]]
+    roles = _roles(raw[COMMITTEES], raw[MEMBERSHIP])
+    members = [_member(r, offices, roles) for r in raw[LEGISLATORS]]
     members.sort(key=lambda m: (m.state, m.kind is not Kind.SENATOR, m.district or 0, m.last_name))
     return Directory(members=members, as_of=as_of)
 

@@ -48,6 +48,18 @@ class Office:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A seat on a committee of Congress whose work touches the asks: the full committee
+    ("SSAP"), or one of its subcommittees ("SSAP20"), with the member's title there."""
+
+    committee: str  # the full committee's id, e.g. "SSAP"
+    name: str  # "Senate Committee on Appropriations"
+    title: str = ""  # "Chairman", "Ranking Member", "Vice Chair"…; "" for a member
+    subcommittee: str = ""  # the subcommittee's id, e.g. "SSAP20"; "" for the full committee
+    subcommittee_name: str = ""  # "State, Foreign Operations, and Related Programs"
+
+
+@dataclass(frozen=True)
 class Recipient:
     """Who a letter or a call goes to, and every way to reach them."""
 
@@ -56,6 +68,7 @@ class Recipient:
     name: str  # a person's full name, or an office's own name
     title: str  # Senator, Representative, Delegate, Resident Commissioner, or the office's
     salutation: str  # mid-sentence: "Senator Cruz", "Samantha Power", "the Administrator"
+    greeting: str = ""  # after "Dear", where it differs: "Secretary Rubio", "Administrator"
     last_name: str = ""
     state: str = ""
     district: int | None = None  # a House seat's number (0 for the only seat of a place)
@@ -65,7 +78,7 @@ class Recipient:
     contact_form: str | None = None
     website: str | None = None
     email: str | None = None
-    committees: tuple[str, ...] = ()  # committees with jurisdiction over the asks
+    roles: tuple[Role, ...] = ()  # seats on committees whose work touches the asks
     term_end: date | None = None
     appointed: bool = False  # an appointed senator, until a special election
 
@@ -100,6 +113,11 @@ class Recipient:
     def phone(self) -> str | None:
         """The main office's phone."""
         return next((o.phone for o in self.offices if o.main and o.phone), None)
+
+    @property
+    def committees(self) -> tuple[str, ...]:
+        """The names of the full committees the member sits on among those of the roles."""
+        return tuple(dict.fromkeys(r.name for r in self.roles if not r.subcommittee))
 
     @property
     def channels(self) -> frozenset[Channel]:

@@ -76,6 +76,8 @@ def test_asks_lists_the_library(client):
         "humanitarian-aid",
         "security-assistance",
         "prisoners",
+        "accountability",
+        "aid-to-armenia",
     ]
     assert all(a["title"] and a["summary"] for a in asks)
 

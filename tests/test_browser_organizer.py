@@ -30,7 +30,7 @@ EMAIL = "organizer@example.org"
 TITLE = "Bring the prisoners home"
 SLUG = "bring-them-home"
 ASK = "Free the Armenians arrested by Azerbaijan"
-DEFAULT_ASK = "Enforce Section 907"  # preselected on a new campaign
+DEFAULT_ASK = "No more waivers of Section 907"  # preselected on a new campaign
 DESCRIPTION = (
     "Azerbaijan still holds **Armenian prisoners** taken in 2023.\n\n"
     "- Write to both senators\n"

@@ -44,7 +44,8 @@ def test_calling_through_three_offices(app):
     assert "Office 1 of 3" in page and "Call Senator John Barrasso" in page
     assert "Hello, my name is Ana, and I'm a constituent from Cheyenne, ZIP code 82001." in page
     assert (
-        "I also ask Senator Barrasso to press the Administration" in page
+        "Senator Barrasso to press for Global Magnitsky sanctions on those responsible, and to "
+        "press for the release of Artsakh's arrested former leaders." in page
     )  # both asks, one script
     # Wednesday at 10:30 a.m. in Washington, 8:30 in Cheyenne.
     assert "Washington, DC office · 10:30 AM there · Open now." in page
@@ -335,7 +336,7 @@ def test_the_campaigns_own_offices_straight_away(app):
     page = text(first)
     assert "Office 1 of 1" in page and "Call the Administrator, USAID" in page
     assert "I'm calling from Cheyenne, WY." in page and "Call 202-712-0000" in page
-    assert "I'm calling to ask the Administrator, USAID to support humanitarian aid" in page
+    assert "I'm calling to ask the Administrator, USAID to increase humanitarian aid" in page
     done = caller.post(
         f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
     )

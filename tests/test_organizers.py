@@ -770,7 +770,7 @@ def test_call_sheets_for_a_phone_bank(organizers):
     assert (
         "Hello, my name is [name], and I'm a constituent from [your city], ZIP code [ZIP]." in sheet
     )
-    assert "I also ask Senator Barrasso to press the Administration" in sheet
+    assert "Senator Barrasso to press for Global Magnitsky sanctions on those responsible" in sheet
     assert "202-224-6441" in sheet and "9 a.m.–5 p.m. Eastern" in sheet and "(Denver time)" in sheet
     assert page.get_data(as_text=True).count('<table class="tally">') == 4
     # One office alone, from the link on its sheet.
@@ -800,3 +800,24 @@ def test_call_sheets_of_the_campaigns_own_offices_need_no_member_data(app_factor
     assert own.status_code == 200 and "Administrator, USAID" in text(own)
     state = owner.get(f"/organizer/campaigns/{slug}/callsheet?state=WY")
     assert state.status_code == 503 and "has not been downloaded yet" in text(state)
+
+
+def test_a_campaign_picks_only_as_many_asks_as_a_call_script_can_hold(organizers):
+    """A script covering all seven asks would take a caller well over 30 seconds: the form
+    says why it refuses them, keeps the choice, and takes two asks, or all seven with the
+    campaign's own call script."""
+    owner = organizers.client("a@b.org")
+    every = ["section-907", "sanctions", "humanitarian-aid", "security-assistance", "prisoners",
+             "accountability", "aid-to-armenia"]  # fmt: skip
+    data = {"title": "All of it", "asks": every, "status": "live"}
+    refused = owner.post("/organizer/campaigns/new", data=data)
+    page = text(refused)
+    assert refused.status_code == 422
+    assert re.search(r"A call script covering these 7 asks would run to \d{3} words, more than a "
+                     r"caller can say in about 30 seconds \(95\)\. Choose fewer asks", page)  # fmt: skip
+    assert refused.get_data(as_text=True).count("checked") >= 7  # the choice kept
+    assert owner.post(
+        "/organizer/campaigns/new", data={**data, "asks": every[:2]}
+    ).status_code == 302  # fmt: skip
+    own = {**data, "title": "Own script", "call_script": "Please act for {{ member.state_name }}."}
+    assert owner.post("/organizer/campaigns/new", data=own).status_code == 302

@@ -177,7 +177,9 @@ def _office(found, visit: calls.Visit, token: str, form, listed, *, index, log, 
         name=person["first_name"], city=person["city"], zip=person["zip"], state=visit.state
     )
     asks = context.asks(found)
-    script = campaigns.call_script(found, services.letters(), asks, member, constituent)
+    script = campaigns.call_script(
+        found, services.letters(), asks, member, constituent, services.today()
+    )
     now = services.now()
     phones = member.phones
     first, others = (phones[0], phones[1:]) if phones else (None, ())

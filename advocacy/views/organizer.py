@@ -21,11 +21,11 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from markupsafe import Markup
 
-from .. import accounts, calls, campaigns, counts, limits, services
+from .. import accounts, calls, campaigns, counts, letters, limits, services
 from ..extensions import db, login_manager
 from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
 from ..geography import STATES
-from ..models import Campaign, Organizer
+from ..models import Campaign, Organizer, Target
 from . import context
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
@@ -150,6 +150,19 @@ def _save(form: CampaignForm, campaign: Campaign) -> bool:
     known = {a.slug for a in services.letters().asks}
     fields["asks"] = [a for a in form.asks.data or () if a in known]
     targets = [entry.data for entry in form.targets if entry.data["title"]]
+    if not fields["call_script"] and len(fields["asks"]) > 1:
+        book = services.letters()
+        offices = [campaigns.target_recipient(Target(id=0, **entry)) for entry in targets]
+        asks = [book.ask(slug) for slug in fields["asks"]]
+        length = book.script_words(asks, offices, services.today())
+        if length > letters.SEVERAL_SCRIPT_WORDS:
+            context.add_error(
+                form.asks,
+                f"A call script covering these {len(asks)} asks would run to {length} words, "
+                f"more than a caller can say in about 30 seconds ({letters.SEVERAL_SCRIPT_WORDS}"
+                "). Choose fewer asks, or write your own call script below.",
+            )
+            return False
     try:
         campaigns.save(db.session, campaign, fields, targets, services.now())
     except campaigns.SlugRefused as refused:
@@ -282,7 +295,7 @@ def callsheet(slug: str):
         )
     directory = services.lookup().directory() if state else None  # none needed otherwise
     sheets = campaigns.call_sheets(
-        found, services.letters(), context.asks(found), directory,
+        found, services.letters(), context.asks(found), directory, services.today(),
         state=state, office=request.args.get("office") or "",
     )  # fmt: skip
     return render_template(
