@@ -376,7 +376,7 @@ def target_recipient(target: Target) -> Recipient:
         name=name,
         title=target.title,
         salutation=target.name or the_title,
-        greeting=target.name or untitled,
+        greeting=target.greeting or target.name or untitled,
         last_name=name.split()[-1] if name.split() else name,
         offices=(Office(target.title, "", phone, EASTERN, main=True),) if phone else (),
         contact_form=target.url or None,
@@ -400,8 +400,20 @@ class SlugRefused(ValueError):
 # What an organizer's campaign form sets, besides the link name and the offices.
 EDITABLE = (
     "title", "description", "asks", "status", "ends_on", "goal", "show_progress", "opening",
-    "closing", "call_script", "call_starts", "call_ends", "call_zone",
+    "closing", "call_script", "call_starts", "call_ends", "call_zone", "bill",
 )  # fmt: skip
+# A bill as Congress numbers it, with the Congress it was introduced in.
+BILL = re.compile(
+    r"^(?:H\.R\.|S\.|H\.Res\.|S\.Res\.|H\.J\.Res\.|S\.J\.Res\.|H\.Con\.Res\.|S\.Con\.Res\.) "
+    r"[1-9][0-9]{0,4} \((?P<congress>[1-9][0-9]{2})(?:st|nd|rd|th) Congress\)$"
+)
+
+
+def bill_for(campaign: Campaign | None, congress: int) -> str:
+    """The bill a campaign asks members to co-sponsor, while its Congress sits (a bill dies
+    with the Congress it was introduced in)."""
+    m = BILL.match(campaign.bill or "") if campaign else None
+    return campaign.bill if m and int(m["congress"]) == congress and campaign else ""
 
 
 def save(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -19,7 +19,12 @@ directory_cli = AppGroup("directory", help="The directory of members of Congress
 
 
 @directory_cli.command("sync")
-def sync_command() -> None:
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The date of the data, when the source gives none (a local folder): YYYY-MM-DD.",
+)
+def sync_command(as_of: datetime | None) -> None:
     """Download the members directory and the ZIP table, check them, and swap them in."""
     cfg = current_app.config
     shown: dict[str, int] = {}
@@ -40,14 +45,20 @@ def sync_command() -> None:
             str(cfg["DIRECTORY_SOURCE"]),
             str(cfg["ZIP_SOURCE"]),
             now=services.now(),
+            as_of=as_of.date() if as_of else None,
             timeout=float(cfg["SYNC_TIMEOUT_SECONDS"]),
             progress=progress,
         )
     except sync.SyncFailed as exc:
         raise click.ClickException(f"Sync failed, the previous data is kept: {exc}") from None
+    dated = {
+        "published": "as published",
+        "given": "as you gave it",
+        "synced": "today's: the source gave no date; give one with --as-of YYYY-MM-DD",
+    }[report.as_of_source]
     click.echo(
         f"Synced: {report.senators} senators, {report.representatives} House members, "
-        f"{report.zip_codes} ZIP codes; data as of {report.as_of.isoformat()}."
+        f"{report.zip_codes} ZIP codes; data as of {report.as_of.isoformat()} ({dated})."
     )
 
 

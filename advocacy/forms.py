@@ -33,7 +33,7 @@ from wtforms.validators import (
 )
 
 from . import text
-from .campaigns import TemplateProblem, check_text
+from .campaigns import BILL, TemplateProblem, check_text
 from .letters import CITY_LIMIT, NAME_LIMIT, NOTE_LIMIT
 from .lookup import MAX_ADDRESS
 
@@ -242,10 +242,16 @@ class TargetForm(Form):
     email = StringField(
         "Email", filters=[text.one_line], validators=[Optional(), Length(max=254), Email()]
     )
+    greeting = StringField(
+        "Greeting in letters (optional)",
+        filters=[text.one_line],
+        validators=[Optional(), Length(max=120)],
+        description='What follows "Dear", e.g. Secretary Rubio. Otherwise the name or the title.',
+    )
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        given = any(f.data for f in (self.name, self.phone, self.url, self.email))
+        given = any(f.data for f in (self.name, self.phone, self.url, self.email, self.greeting))
         if given and not self.title.data:
             self.title.errors = [*self.title.errors, "Name the office or title."]
             return False
@@ -323,6 +329,16 @@ class CampaignForm(FlaskForm):
             return False
         return ok
 
+    bill = StringField(
+        "Legislation to co-sponsor (optional)",
+        filters=[text.one_line],
+        validators=[
+            Optional(),
+            Regexp(BILL, message="Write it as Congress numbers it: H.R. 1234 (119th Congress)."),
+        ],
+        description="Letters to members of that Congress ask them to co-sponsor it, "
+        "e.g. H.R. 1234 (119th Congress).",
+    )
     call_script = TextAreaField(
         "Call script (optional: replaces the ask's script)",
         filters=[text.multi_line],

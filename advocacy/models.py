@@ -94,6 +94,8 @@ class Campaign(Model):
     opening: Mapped[str] = mapped_column(sa.Text, default="")  # sandboxed templates
     closing: Mapped[str] = mapped_column(sa.Text, default="")
     call_script: Mapped[str] = mapped_column(sa.Text, default="")
+    # Legislation members are asked to co-sponsor: "H.R. 1234 (119th Congress)".
+    bill: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     # A call-in window, in the organizer's time zone (naive local times plus the zone's name).
     call_starts: Mapped[datetime | None] = mapped_column(sa.DateTime, nullable=True)
     call_ends: Mapped[datetime | None] = mapped_column(sa.DateTime, nullable=True)
@@ -123,5 +125,7 @@ class Target(Model):
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     url: Mapped[str] = mapped_column(sa.String(500), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # After "Dear" in its letters: "Secretary Rubio"; by default its name or its title.
+    greeting: Mapped[str] = mapped_column(sa.String(120), default="", server_default="")
 
     campaign: Mapped[Campaign] = relationship(back_populates="targets")

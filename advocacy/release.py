@@ -27,6 +27,9 @@ class Release:
     id: str
     directory: Directory
     zip_table: ZipTable
+    # Where its date comes from: "published" (the source's Last-Modified), "given" (by the
+    # operator), "synced" (the day of the sync: the source gave none).
+    as_of_source: str = "published"
 
     @property
     def as_of(self) -> date:
@@ -57,7 +60,8 @@ def load(folder: Path) -> Release:
     manifest = read_manifest(folder)
     built = directory.build(directory.read_folder(folder), date.fromisoformat(manifest["as_of"]))
     zips = ZipTable.from_file(folder / ZIP_FILE)
-    return Release(id=release_id(manifest, folder), directory=built, zip_table=zips)
+    source = str(manifest.get("as_of_source") or "published")
+    return Release(release_id(manifest, folder), built, zips, source)
 
 
 class ReleaseStore:

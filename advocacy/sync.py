@@ -33,6 +33,7 @@ class SyncFailed(Exception):
 class SyncReport:
     release: Path
     as_of: date
+    as_of_source: str  # published, given or synced (see release.Release)
     senators: int
     representatives: int
     zip_codes: int
@@ -71,14 +72,15 @@ def _fetch(
     return None
 
 
-def _copy(src: Path, dest: Path, progress: Progress) -> date:
+def _copy(src: Path, dest: Path, progress: Progress) -> None:
+    """A file of a local folder: its modification time says when it was copied there, not when
+    its source published it, so it gives no date."""
     try:
         shutil.copyfile(src, dest)
     except OSError as exc:
         raise SyncFailed(f"{dest.name}: cannot read {src} ({exc.strerror})") from exc
     size = dest.stat().st_size
     progress(dest.name, size, size)
-    return datetime.fromtimestamp(src.stat().st_mtime, UTC).date()
 
 
 def _get(
@@ -95,7 +97,8 @@ def _get(
     path = Path(source)
     if path.is_dir():
         path = path / name
-    return _copy(path, dest, progress)
+    _copy(path, dest, progress)
+    return None
 
 
 def sync(
@@ -105,10 +108,13 @@ def sync(
     *,
     session: requests.Session | None = None,
     now: datetime,
+    as_of: date | None = None,
     timeout: float = 60,
     progress: Progress = lambda *_: None,
 ) -> SyncReport:
-    """Fetch all files into a new release folder, validate, then point `current` at it."""
+    """Fetch all files into a new release folder, validate, then point `current` at it. The
+    data is dated `as_of` when the operator gives the date, else by the directory's
+    Last-Modified header, else by the day of the sync (and said to be so)."""
     session = session or requests.Session()
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
@@ -126,11 +132,14 @@ def sync(
             zips = districts.ZipTable.from_file(staging / ZIP_FILE)
         except (directory.DirectoryInvalid, districts.ZipTableInvalid) as exc:
             raise SyncFailed(str(exc)) from exc
-        as_of = dates[directory.LEGISLATORS] or now.date()
+        published = dates[directory.LEGISLATORS]
+        source = "given" if as_of else "published" if published else "synced"
+        as_of = as_of or published or now.astimezone(UTC).date()
         built = directory.build(raw, as_of)
         manifest = {
-            "id": _content_id(staging),
+            "id": _content_id(staging, f"{as_of.isoformat()} {source}"),
             "as_of": as_of.isoformat(),
+            "as_of_source": source,
             "synced_at": now.astimezone(UTC).isoformat(timespec="seconds"),
             "source": directory_source,
             "zip_source": zip_source,
@@ -151,15 +160,17 @@ def sync(
     return SyncReport(
         release=folder,
         as_of=as_of,
+        as_of_source=source,
         senators=built.count("senate"),
         representatives=built.count("house"),
         zip_codes=len(zips),
     )
 
 
-def _content_id(folder: Path) -> str:
-    """A release's id: a hash of its files, the same wherever the same data was downloaded."""
-    digest = hashlib.sha256()
+def _content_id(folder: Path, dated: str) -> str:
+    """A release's id: a hash of its files and its date, the same wherever the same data was
+    downloaded."""
+    digest = hashlib.sha256(dated.encode() + b"\0")
     for name in release.FILES:
         digest.update(name.encode() + b"\0")
         with (folder / name).open("rb") as fh:

@@ -601,3 +601,23 @@ def test_visit_tokens_keep_the_five_fields_the_code_before_reads():
             calls.load_visit(
                 secret, serializer(secret, "advocacy.call-visit", NOW).dumps(forged), "slug", NOW
             )
+
+
+def test_a_term_that_has_ended_is_said_in_call_mode_and_on_call_sheets(app):
+    """Ohio's appointed senator: the directory lists his term as ending with the special
+    election of November 3, 2026, and names no successor yet."""
+    organizers = Organizers(app)
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner)
+    note = "Appointed; the directory lists this term as ending November 3, 2026"
+    first = organizers.client().post(
+        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Columbus", "zip": "43004"}
+    )
+    page = first
+    while "Call Senator Jon Husted" not in text(page):
+        page = organizers.client().post(
+            f"/c/{slug}/call/next", data=MultiDict(hidden(page) + [("outcome", "skip")])
+        )
+    assert note in text(page)
+    sheet = text(owner.get(f"/organizer/campaigns/{slug}/callsheet?state=OH"))
+    assert sheet.count(note) == 1

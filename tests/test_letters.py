@@ -347,3 +347,22 @@ def test_letter_authors_check_their_work_from_the_command_line(app):
     )
     assert result.exit_code == 0, result.output
     assert "7 asks" in result.output and "3 dates: no problems." in result.output
+
+
+def test_an_office_is_named_once():
+    office = target_recipient(
+        Target(id=3, title="Administrator, USAID", name="", phone="", url="", email="")
+    )
+    letter = BOOK.render(BOOK.ask("aid-to-armenia"), office, PERSON, TODAY)
+    assert letter.to == "Administrator, USAID"
+    assert letter.body.startswith("Dear Administrator, USAID,\n\n")
+    named = target_recipient(
+        Target(id=4, title="the Secretary of State", name="", phone="", url="", email="",
+               greeting="Secretary Rubio")
+    )  # fmt: skip
+    letter = BOOK.render(BOOK.ask("section-907"), named, PERSON, TODAY)
+    assert letter.to == "the Secretary of State" and letter.body.startswith("Dear Secretary Rubio,")
+    assert (
+        "I'm calling to ask the Secretary of State to stop waiving Section 907"
+        in letter.call_script
+    )

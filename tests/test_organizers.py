@@ -821,3 +821,42 @@ def test_a_campaign_picks_only_as_many_asks_as_a_call_script_can_hold(organizers
     ).status_code == 302  # fmt: skip
     own = {**data, "title": "Own script", "call_script": "Please act for {{ member.state_name }}."}
     assert owner.post("/organizer/campaigns/new", data=own).status_code == 302
+
+
+def _letter_body(response) -> str:
+    page = response.get_data(as_text=True)
+    return html.unescape(re.search(r'name="body"[^>]*>(.*?)</textarea>', page, re.S).group(1))
+
+
+def test_a_bill_to_cosponsor_and_an_offices_own_greeting(organizers):
+    owner = organizers.client("a@b.org")
+    refused = owner.post(
+        "/organizer/campaigns/new",
+        data={"title": "T", "asks": ["sanctions"], "status": "live", "bill": "HR1234"},
+    )
+    assert refused.status_code == 422
+    assert "Write it as Congress numbers it: H.R. 1234 (119th Congress)." in text(refused)
+    assert 'value="HR1234"' in refused.get_data(as_text=True)  # the typing kept
+    slug = organizers.campaign(
+        owner, asks=["sanctions"], bill="H.R. 1234 (119th Congress)",
+        **{**USAID, "targets-0-greeting": "Administrator Power"},
+    )  # fmt: skip
+    citizen = organizers.client()
+    member = _letter_body(
+        citizen.post("/letter", data={**wyoming_letter(slug), "member": "B001261"})
+    )
+    assert "I also ask you to co-sponsor H.R. 1234 (119th Congress). Please tell me" in member
+    results = citizen.post("/lookup", data={"zip": "82001", "c": slug}).get_data(as_text=True)
+    office = re.search(r'value="(target-\d+)"', results).group(1)
+    letter = _letter_body(citizen.post("/letter", data={**wyoming_letter(slug), "member": office}))
+    assert letter.lstrip().startswith("Dear Administrator Power,\n\nI am writing from Cheyenne")
+    assert "co-sponsor" not in letter  # an office doesn't co-sponsor bills
+    # The bill died with its Congress: once the 120th sits, letters no longer ask for it.
+    with organizers.app.app_context():
+        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+        campaign.bill = "H.R. 1234 (118th Congress)"
+        db.session.commit()
+    older = _letter_body(
+        citizen.post("/letter", data={**wyoming_letter(slug), "member": "B001261"})
+    )
+    assert "co-sponsor" not in older

@@ -51,6 +51,30 @@ def test_sync_from_a_local_folder(tmp_path, data_site):
         now=NOW,
     )
     assert report.senators == 100
+    # A copied file's time says when it was copied, not when its source published it: the
+    # data is dated by the day of the sync, and says so.
+    assert (report.as_of, report.as_of_source) == (NOW.date(), "synced")
+    assert ReleaseStore(tmp_path / "d").current().as_of_source == "synced"
+
+
+def test_sync_over_http_keeps_the_sources_date_and_an_operator_may_give_one(
+    tmp_path, data_server, data_site, app_factory
+):
+    report = _sync_from(tmp_path / "web", data_server.url)
+    assert (report.as_of.isoformat(), report.as_of_source) == ("2026-06-15", "published")
+    app = app_factory(
+        DATA_DIR=str(tmp_path / "given"),
+        DIRECTORY_SOURCE=str(data_site / "congress-legislators"),
+        ZIP_SOURCE=str(data_site / "zccd.csv"),
+    )
+    result = app.test_cli_runner().invoke(args=["directory", "sync", "--as-of", "2026-06-01"])
+    assert result.exit_code == 0, result.output
+    assert "data as of 2026-06-01 (as you gave it)" in result.output
+    page = app.test_client().get("/district/WY/0").get_data(as_text=True)
+    assert "Member data as of June 1, 2026;" in page
+    app.test_cli_runner().invoke(args=["directory", "sync"])
+    page = app.test_client().get("/district/WY/0").get_data(as_text=True)
+    assert "Member data synced on November 25, 2026 (its source gave no date);" in page
 
 
 def _damage(site, name, text):

@@ -180,9 +180,11 @@ def choose_district():
         failure = InvalidInput("choose_state")
         return _home(422, problem=context.show_failure(failure, {}, typed="", page="find"))
     lookup = services.lookup()
-    directory = lookup.directory()
+    release = lookup.release()
+    directory = release.directory
     return render_template(
         "citizen/districts.html",
+        release=release,
         state=state,
         choices=[(n, directory.representative(state, n)) for n in lookup.seats(state)],
         senators=directory.senators(state),
@@ -241,6 +243,7 @@ def _letter_page(
         opening=texts.opening,
         closing=texts.closing,
         call_script=texts.call_script,
+        bill=campaigns.bill_for(found, rep.congress),
     )
     editing = form.shown.data == member.id
     if editing and (form.body.data or form.errors):

@@ -305,4 +305,5 @@ def callsheet(slug: str):
         which={"state": state} if state else {"only": "targets"},
         sheets=sheets,
         single=len(sheets) == 1,
+        today=services.today(),
     )
