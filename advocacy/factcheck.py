@@ -46,7 +46,7 @@ _NAME = re.compile(
 _CURRENCY = re.compile(
     r"\b(?:currently|still|now|nowadays|ongoing|today|to this day|remains?|remaining|"
     r"continues?|continuing|is (?:blockading|holding|detaining)|are (?:held|detained|blockaded)|"
-    r"is (?:held|detained|blockaded)|holds|detains)\b",
+    r"is (?:held|detained|blockaded)|holds|detains|(?:has|have) (?:\w+ed|been|given|made))\b",
     re.IGNORECASE,
 )
 # Words that open a sentence without being a name.

@@ -222,6 +222,7 @@ def allowed_names(member: Recipient, constituent: Constituent) -> set[str]:
             names.add(f"Subcommittee on {role.subcommittee_name} of the {role.name}")
     names |= {constituent.name, constituent.first_name, constituent.city, constituent.state}
     names |= {constituent.zip, STATES.get(member.state, member.state)}
+    names.add(STATES.get(constituent.state, constituent.state))
     return {n for n in names if n}
 
 
@@ -241,13 +242,15 @@ def _member_context(member: Recipient) -> dict[str, Any]:
     }
 
 
-def _committee_context(ask: Ask, member: Recipient) -> dict[str, str] | None:
+def _committee_context(ask: Ask, member: Recipient) -> dict[str, Any] | None:
     role = committee_role(ask, member)
     if role is None:
         return None
     long, short = _as(role)
     kind = "appropriator" if role.committee in AREAS["appropriations"] else "authorizer"
-    return {"kind": kind, "as_": long, "as_short": short, "name": role.name}
+    # Only a chair calls a hearing; other members press for one.
+    chair = _leadership(role.title) == 0
+    return {"kind": kind, "as_": long, "as_short": short, "name": role.name, "chair": chair}
 
 
 def _constituent_context(constituent: Constituent, member: Recipient) -> dict[str, Any]:
@@ -257,6 +260,7 @@ def _constituent_context(constituent: Constituent, member: Recipient) -> dict[st
         "city": constituent.city,
         "zip": constituent.zip,
         "state": constituent.state or member.state,
+        "state_name": STATES.get(constituent.state or member.state, constituent.state),
         "email": constituent.email,
         "note": constituent.note,
     }

@@ -97,7 +97,7 @@ def test_letters_for_every_member(client):
     doggett = letters[2]
     assert doggett["body"].startswith("Dear Representative Doggett,\n\nHi.\n\n")
     assert "Ruben Vardanyan" in doggett["body"]
-    assert doggett["mailto"].startswith("mailto:?subject=Press%20for%20the%20release")
+    assert doggett["mailto"].startswith("mailto:?subject=The%20release%20of%20any%20Armenians")
     assert "Austin" in doggett["call_script"]
     assert letters[0]["contact_form"].startswith("https://")
 

@@ -281,6 +281,7 @@ def test_an_error_page_counts_nothing_and_a_lost_answer_counts_once(new_context,
     page = context.new_page()
     start_calling(page, slug, ref, axe=False)
     expect_office(page, 1)
+    expect_ready_offline(page)  # fetched ahead with the good token, before it is spoiled
     form = page.locator("form.outcomes")
     barrasso = form.get_attribute("data-member")
 
@@ -409,7 +410,7 @@ def test_the_campaigns_own_office_straight_away(new_context, site, organizer):
     expect(heading(page)).to_have_text("Call the Secretary of State")
     expect(page.locator("main p.meta").first).to_have_text("Office 1 of 1")
     expect(page.locator("blockquote.script")).to_contain_text(
-        f"my name is {FIRST}, and I'm calling from {CITY}, WY."
+        f"my name is {FIRST}, and I live in {CITY}, Wyoming."
     )
     expect(page.get_by_role("link", name="Call 202-647-4000")).to_have_attribute(
         "href", "tel:+12026474000"

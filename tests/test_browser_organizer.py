@@ -29,7 +29,7 @@ CHEYENNE = "200 W 24th St, Cheyenne, WY 82001"
 EMAIL = "organizer@example.org"
 TITLE = "Bring the prisoners home"
 SLUG = "bring-them-home"
-ASK = "Free the Armenians arrested by Azerbaijan"
+ASK = "Armenians arrested by Azerbaijan"
 DEFAULT_ASK = "No more waivers of Section 907"  # preselected on a new campaign
 DESCRIPTION = (
     "Azerbaijan still holds **Armenian prisoners** taken in 2023.\n\n"

@@ -44,8 +44,9 @@ def test_calling_through_three_offices(app):
     assert "Office 1 of 3" in page and "Call Senator John Barrasso" in page
     assert "Hello, my name is Ana, and I'm a constituent from Cheyenne, ZIP code 82001." in page
     assert (
-        "Senator Barrasso to press for Global Magnitsky sanctions on those responsible, and to "
-        "press for the release of Artsakh's arrested former leaders." in page
+        "Senator Barrasso to press for Global Magnitsky sanctions on the officials behind the "
+        "assault, and to press for the release of any arrested Artsakh officials not yet freed."
+        in page
     )  # both asks, one script
     # Wednesday at 10:30 a.m. in Washington, 8:30 in Cheyenne.
     assert "Washington, DC office · 10:30 AM there · Open now." in page
@@ -335,7 +336,7 @@ def test_the_campaigns_own_offices_straight_away(app):
     )  # fmt: skip
     page = text(first)
     assert "Office 1 of 1" in page and "Call the Administrator, USAID" in page
-    assert "I'm calling from Cheyenne, WY." in page and "Call 202-712-0000" in page
+    assert "I live in Cheyenne, Wyoming." in page and "Call 202-712-0000" in page
     assert "I'm calling to ask the Administrator, USAID to increase humanitarian aid" in page
     done = caller.post(
         f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
@@ -360,7 +361,7 @@ def test_the_campaigns_own_offices_straight_away(app):
         f"/c/{slug}/call",
         data={"first_name": "Ana", "city": "Austin", "zip": "78704", "only": "targets"},
     )
-    assert "Office 1 of 1" in text(split) and "I'm calling from Austin, TX." in text(split)
+    assert "Office 1 of 1" in text(split) and "I live in Austin, Texas." in text(split)
     page = split.get_data(as_text=True)
     form = page[page.index('action="/lookup"') :]
     fields = re.findall(

@@ -137,7 +137,7 @@ def test_every_letter_is_shaped_for_its_recipient(recipients, ask):
             assert letter.body.startswith("Dear Secretary of State,\n\nI am writing from Austin")
             assert "constituent" not in letter.body and "Administration" not in letter.body
             assert "in Congress" not in letter.body and "I urge you" in letter.body
-            assert letter.call_script.startswith("Hello, my name is Ana, and I'm calling from")
+            assert letter.call_script.startswith("Hello, my name is Ana, and I live in")
             assert "Administration" not in letter.call_script
         assert member.salutation in letter.call_script
         assert "I don't need a reply" in letter.call_script
@@ -151,7 +151,7 @@ def test_events_are_placed_in_time_from_the_day_of_the_letter():
     assert since(assault, date(2026, 9, 19)) == "three years"
     assert since(assault, date(2029, 3, 1)) == "more than five years"
     assert since(assault, date(2024, 5, 1)) == "more than seven months"
-    letter = BOOK.render(BOOK.ask("humanitarian-aid"), SECRETARY, PERSON, date(2029, 3, 1))
+    letter = BOOK.render(BOOK.ask("aid-to-armenia"), SECRETARY, PERSON, date(2029, 3, 1))
     assert "More than five years ago, on September 19, 2023, Azerbaijan launched" in letter.body
 
 
@@ -160,18 +160,20 @@ def test_the_committee_sentence_names_the_seat_and_what_it_can_do(recipients):
         return BOOK.render(BOOK.ask(ask), recipients[kind], PERSON, TODAY).body
 
     chair = body("section-907", "senate-foreign-relations-chair")
-    assert "As chairman of the Senate Committee on Foreign Relations, you can examine each " \
-        "waiver in hearings" in chair  # fmt: skip
+    assert "As chairman of the Senate Committee on Foreign Relations, you can hold hearings on " \
+        "each waiver" in chair  # fmt: skip
     sfops = body("humanitarian-aid", "state-foreign-operations-ranking")
     assert (
         "As ranking member of the Subcommittee on State, Foreign Operations, and Related "
-        "Programs of the Senate Committee on Appropriations, you decide how much U.S. "
+        "Programs of the Senate Committee on Appropriations, you help decide how much U.S. "
         "assistance reaches these refugees" in sfops
     )
     assert "As chair of the Subcommittee on National Security, Department of State, and Related" \
         in body("security-assistance", "house-state-appropriations-chair")  # fmt: skip
     armed = body("security-assistance", "senate-armed-services")
-    assert "As a member of the Senate Committee on Armed Services, you can hold hearings" in armed
+    assert (
+        "As a member of the Senate Committee on Armed Services, you can press for hearings" in armed
+    )
     banking = body("sanctions", "house-financial-services")
     assert "As chair of the House Committee on Financial Services, you can hold hearings" \
         in banking  # fmt: skip
@@ -190,15 +192,16 @@ def test_call_scripts_keep_the_committee_line_where_it_fits(recipients):
     script = BOOK.call_script([BOOK.ask("humanitarian-aid")], recipients[
         "state-foreign-operations-ranking"], PERSON, TODAY)  # fmt: skip
     assert "As ranking member of the Senate appropriations subcommittee on State and foreign " \
-        "operations, Senator Schatz can fund that aid in the spending bill." in script  # fmt: skip
+        "operations, Senator Schatz can fund aid for the refugees in the spending bill." in script  # fmt: skip
     several = BOOK.call_script(
         [BOOK.ask("sanctions"), BOOK.ask("prisoners")],
         recipients["senate-foreign-relations-chair"], PERSON, TODAY,
     )  # fmt: skip
-    assert "Senator Risch to press for Global Magnitsky sanctions on those responsible, and to " \
-        "press for the release of Artsakh's arrested former leaders." in several  # fmt: skip
+    assert "Senator Risch to press for Global Magnitsky sanctions on the officials behind the " \
+        "assault, and to press for the release of any arrested Artsakh officials not yet freed." \
+        in several  # fmt: skip
     assert "As chairman of the Senate Foreign Relations Committee, Senator Risch can hold " \
-        "hearings on those responsible." in several  # fmt: skip
+        "hearings on the officials responsible." in several  # fmt: skip
     assert several.count("I'm calling") == 1 and several.count("don't need a reply") == 1
 
 
@@ -294,8 +297,8 @@ PLANTED = {
     "a wrong name": ("sanctions/letter.txt", "Luis Moreno Ocampo", "Luis Moreno Ortega"),
     "an altered quote": ("security-assistance/letter.txt", "will not countenance",
                          "will never countenance"),
-    "an invented quote": ("accountability/letter.txt", '"fits the legal definition of a war crime"',
-                          '"is plainly a war crime"'),
+    "an invented quote": ("accountability/letter.txt", "believed the mass flight fit the legal "
+                          "definition of a war crime", 'said the mass flight was "plainly a war crime"'),
     "a truncated URL": ("sources.toml", "lachin-corridor-blockade-starves-nagorno-karabakh/",
                         "lachin-corridor-blockade"),
     "a URL the seed doesn't give": ("sources.toml", "https://www.economist.com/europe/2023/09/19/",
@@ -307,8 +310,8 @@ PLANTED = {
     "an uncited fact": ("section-907/letter.txt", ' {{ cite("military-aid") }}', ""),
     "a present-tense status claim": ("prisoners/letter.txt", "checkpoint, taking them from",
                                      "checkpoint, and it still holds all of them today, taking them from"),
-    "blockading right now": ("section-907/letter.txt", "each waiver lets U.S. aid reach Azerbaijan.",
-                             "each waiver lets U.S. aid reach Azerbaijan, which is blockading Artsakh right now."),
+    "blockading right now": ("section-907/letter.txt", "then attacked them.",
+                             "then attacked them, and is blockading Artsakh right now."),
     "a wrong number in a call script": ("section-907/call.txt", "$470 million", "$570 million"),
     "an unsourced number in a script": ("prisoners/call.txt", "among them Ruben Vardanyan",
                                         "among them 30 officials"),
@@ -362,7 +365,5 @@ def test_an_office_is_named_once():
     )  # fmt: skip
     letter = BOOK.render(BOOK.ask("section-907"), named, PERSON, TODAY)
     assert letter.to == "the Secretary of State" and letter.body.startswith("Dear Secretary Rubio,")
-    assert (
-        "I'm calling to ask the Secretary of State to stop waiving Section 907"
-        in letter.call_script
-    )
+    assert "to ask the Secretary of State to issue or recommend no further waiver of Section 907" \
+        in letter.call_script  # fmt: skip

@@ -590,7 +590,7 @@ def test_fixed_targets_get_a_letter_and_a_script(organizers, app):
     assert "members of Congress have no public email" not in page
     assert "Administrator, USAID · Aid for Artsakh's refugees" in page
     assert 'href="tel:+12027120000"' in html_page
-    assert "calling from Cheyenne, WY" in text(letter)
+    assert "I live in Cheyenne, Wyoming" in text(letter)
     citizen.post("/letter", data={**form, "shown": target_id, "body": "x", "action": "sent"})
     called = citizen.post(
         f"/count?c={slug}",
@@ -770,7 +770,9 @@ def test_call_sheets_for_a_phone_bank(organizers):
     assert (
         "Hello, my name is [name], and I'm a constituent from [your city], ZIP code [ZIP]." in sheet
     )
-    assert "Senator Barrasso to press for Global Magnitsky sanctions on those responsible" in sheet
+    assert (
+        "Senator Barrasso to press for Global Magnitsky sanctions on the officials behind" in sheet
+    )
     assert "202-224-6441" in sheet and "9 a.m.–5 p.m. Eastern" in sheet and "(Denver time)" in sheet
     assert page.get_data(as_text=True).count('<table class="tally">') == 4
     # One office alone, from the link on its sheet.
@@ -788,7 +790,7 @@ def test_call_sheets_for_a_phone_bank(organizers):
     own = text(owner.get(f"/organizer/campaigns/{slug}/callsheet?only=targets"))
     assert "Call sheets: Call-in for Artsakh, the campaign's offices" in own
     assert "Administrator, USAID" in own and "Barrasso" not in own
-    assert "Hello, my name is [name], and I'm calling from [your city]." in own
+    assert "Hello, my name is [name], and I live in [your city]." in own
 
 
 def test_call_sheets_of_the_campaigns_own_offices_need_no_member_data(app_factory, tmp_path):
