@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from .directory import Directory
 from .geography import EASTERN, STATES
@@ -255,7 +256,9 @@ def owned(session: DbSession, organizer: Organizer, slug: str) -> Campaign | Non
 def public(session: DbSession, slug: str) -> Campaign | None:
     """A campaign a citizen may open: live or closed, never a draft."""
     return session.scalar(
-        sa.select(Campaign).where(Campaign.slug == slug, Campaign.status.in_(("live", "closed")))
+        sa.select(Campaign)
+        .where(Campaign.slug == slug, Campaign.status.in_(("live", "closed")))
+        .options(selectinload(Campaign.targets))
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 from collections.abc import Iterator
@@ -62,12 +63,6 @@ def record(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert(ActionCount)
-        .values(**values, count=1)
-        .on_conflict_do_update(index_elements=KEY, set_={"count": ActionCount.count + 1})
-        .returning(ActionCount.id)
-    )
     try:
         moved = None
         if once is not None:
@@ -82,7 +77,7 @@ def record(
         mine = tuple(values[c] for c in KEY)
         if moved is not None and moved[1] < mine:
             _take_off(session, moved[0])
-        counted = session.execute(stmt).scalar_one()
+        counted = session.execute(_upsert(dialect), values).scalar_one()
         if moved is not None and moved[1] > mine:
             _take_off(session, moved[0])
         if once is not None:
@@ -99,6 +94,19 @@ def record(
     if once is not None and random.random() < PRUNE_CHANCE:
         _prune(session, day - timedelta(days=KEEP_DAYS))
     return True
+
+
+@functools.cache
+def _upsert(dialect: str) -> sa.Insert:
+    """Add one to a count row, made once per dialect: SQLAlchemy then reuses its compiled
+    form (the statement is the same for every count, only its values change)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(ActionCount)
+        .values({**{c: sa.bindparam(c) for c in KEY}, "count": 1})
+        .on_conflict_do_update(index_elements=KEY, set_={"count": ActionCount.count + 1})
+        .returning(ActionCount.id)
+    )
 
 
 def _held(session: DbSession, once: str, action: str) -> tuple[int, tuple] | None:

@@ -93,6 +93,7 @@ class Directory:
     _senate: dict[str, list[Recipient]] = field(default_factory=dict, repr=False)
     _house: dict[tuple[str, int], Recipient] = field(default_factory=dict, repr=False)
     _by_id: dict[str, Recipient] = field(default_factory=dict, repr=False)
+    _districts: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def congress(self) -> int | None:
@@ -111,6 +112,10 @@ class Directory:
             else:
                 self._house[(m.state, m.district or 0)] = m
         self._senate = dict(senate)
+        seats: dict[str, list[int]] = defaultdict(list)
+        for state, number in self._house:
+            seats[state].append(number)
+        self._districts = {state: tuple(sorted(n)) for state, n in seats.items()}
 
     def senators(self, state: str) -> list[Recipient]:
         return list(self._senate.get(state, []))
@@ -123,7 +128,7 @@ class Directory:
 
     def house_districts(self, state: str) -> list[int]:
         """The seats the directory lists for a state (vacant seats are absent from it)."""
-        return sorted(d for (s, d) in self._house if s == state)
+        return list(self._districts.get(state, ()))
 
     def delegation(self, state: str) -> list[Recipient]:
         """A state's senators, then its House members by district."""

@@ -6,6 +6,7 @@ that fits the ask, how long ago the events were) and numbers what they cite."""
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -101,7 +102,7 @@ class Letter:
     cited: Cited = field(repr=False, default=Cited("", {}))
     cited_script: Cited = field(repr=False, default=Cited("", {}))
 
-    @property
+    @functools.cached_property
     def mailto(self) -> str:
         """A mailto: link that opens the letter in the person's mail app (members have no
         public address, so the person picks the recipient or sends a copy to themselves)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -72,7 +73,7 @@ class ReleaseStore:
         self.data_dir = data_dir
         # One thread loads a release while the others wait, rather than each loading it.
         self._lock = threading.Lock()
-        self._loaded_from: Path | None = None
+        self._link: str | None = None  # where `current` pointed when it was loaded
         self._current: Release | None = None
 
     def _target(self) -> Path | None:
@@ -82,15 +83,20 @@ class ReleaseStore:
             return None
 
     def current(self) -> Release | None:
-        """The current release, or None when no data has been synced yet."""
-        target = self._target()
-        if target is None:
+        """The current release, or None when no data has been synced yet. Asked on every
+        request: one readlink tells whether a sync swapped in another release."""
+        try:
+            link = os.readlink(self.data_dir / "current")
+        except OSError:
             return None
-        if target != self._loaded_from:
+        if link != self._link:
             with self._lock:
-                if target != self._loaded_from:
+                if link != self._link:
+                    target = self._target()
+                    if target is None:
+                        return None
                     self._current = load(target)
-                    self._loaded_from = target
+                    self._link = link
         return self._current
 
     def get(self, wanted: str) -> Release | None:

@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -858,6 +859,7 @@ def test_a_bill_to_cosponsor_and_an_offices_own_greeting(organizers):
         campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
         campaign.bill = "H.R. 1234 (118th Congress)"
         db.session.commit()
+    organizers.app.extensions["advocacy.clock"].advance(timedelta(seconds=2))  # seen 2 s later
     older = _letter_body(
         citizen.post("/letter", data={**wyoming_letter(slug), "member": "B001261"})
     )

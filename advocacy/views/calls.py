@@ -15,7 +15,7 @@ from ..letters import Constituent
 from ..lookup import MAX_ADDRESS, Representation
 from ..models import Campaign
 from ..recipients import Recipient
-from . import context
+from . import context, pages
 
 bp = Blueprint("calls", __name__)
 bp.context_processor(context.inject)
@@ -210,10 +210,12 @@ def _count(
     if context.previewing(found):
         return True
     once = visit.once(context.secret(), office.id)
-    return counts.record(
+    counted = counts.record(
         db.session, outcome, context.asks(found)[0].slug, office, at,
         campaign_id=found.id, ref=context.ref(), once=once,
     )  # fmt: skip
+    pages.touch(found.slug)
+    return counted
 
 
 def _counted(found: Campaign, visit: calls.Visit, listed: list[Recipient]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from ..lookup import Representation
 from ..models import Campaign
 from ..recipients import Recipient
 from ..signing import serializer
-from . import context
+from . import context, pages
 
 bp = Blueprint("citizen", __name__)
 bp.context_processor(context.inject)
@@ -101,12 +101,14 @@ def _results(
 
 
 @bp.get("/")
+@pages.kept(lambda: pages.query("ref"))
 def index():
     services.lookup().release()  # nothing to look up in before the first sync
     return _home()
 
 
 @bp.get("/c/<slug>")
+@pages.kept(lambda slug: (slug, *pages.query("ref")))
 def campaign(slug: str):
     """A campaign's page: its description, then the same lookup as the home page."""
     context.require_campaign()
@@ -171,6 +173,7 @@ def _lookup(csrf_check: bool = True):
 
 
 @bp.get("/district")
+@pages.kept(lambda: pages.query("state", "c", "ref"))
 def choose_district():
     """The manual path: a state, then a district from a list that names each member."""
     state = (request.args.get("state") or "").upper()
@@ -194,6 +197,7 @@ def choose_district():
 
 
 @bp.get("/district/<state>/<int:number>")
+@pages.kept(lambda state, number: (state, number, *pages.query("c", "ref")))
 def district(state: str, number: int):
     try:
         rep = services.lookup().by_district(state, number)
@@ -307,6 +311,7 @@ def letter():
             db.session, what, form.ask.data or "", member, services.now(),
             campaign_id=found.id if found else 0, ref=context.ref(),
         )  # fmt: skip
+        pages.touch(found.slug if found else None)
 
     if valid and not editing and not preview:
         with contextlib.suppress(counts.CountFailed):
@@ -384,4 +389,5 @@ def count():
     except counts.CountFailed:
         message = "We couldn't record that just now. Please try again in a moment."
         return json_error(503, "count_failed", message)
+    pages.touch(found.slug if found else None)
     return jsonify(counted=action)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..failures import LookupFailed
 from ..letters import Ask
 from ..models import Campaign
+from . import pages
 
 
 def campaign() -> Campaign | None:
@@ -33,7 +34,7 @@ def _find_campaign() -> Campaign | None:
         return None
     if not isinstance(slug, str) or len(slug) > 64:
         abort(404)
-    found = campaigns.public(db.session, slug)
+    found = pages.public_campaign(slug)
     if found is None and current_user.is_authenticated:
         found = campaigns.owned(db.session, current_user, slug)
     if found is None:

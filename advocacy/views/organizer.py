@@ -26,7 +26,7 @@ from ..extensions import db, login_manager
 from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
 from ..geography import STATES
 from ..models import Campaign, Organizer, Target
-from . import context
+from . import context, pages
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
@@ -168,6 +168,7 @@ def _save(form: CampaignForm, campaign: Campaign) -> bool:
     except campaigns.SlugRefused as refused:
         context.add_error(form.slug, SLUG_REFUSED[refused.reason])
         return False
+    pages.forget()
     return True
 
 
