@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import config
 
     config.validate(app.config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config))
     if app.config["HSTS"]:
         app.config["SESSION_COOKIE_SECURE"] = True
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

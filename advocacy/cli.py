@@ -47,6 +47,7 @@ def sync_command(as_of: datetime | None) -> None:
             now=services.now(),
             as_of=as_of.date() if as_of else None,
             timeout=float(cfg["SYNC_TIMEOUT_SECONDS"]),
+            deadline=float(cfg["SYNC_DEADLINE_SECONDS"]),
             progress=progress,
         )
     except sync.SyncFailed as exc:

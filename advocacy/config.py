@@ -29,6 +29,8 @@ class Defaults:
     # The ZIP table describes the districts of this Congress.
     ZIP_TABLE_CONGRESS = 119
     SYNC_TIMEOUT_SECONDS = 60
+    # A whole sync gives up after this long (a source that drips a byte a second never ends).
+    SYNC_DEADLINE_SECONDS = 900
 
     # Where addresses are geocoded: "census" (the US Census Bureau) or "fake" (an in-process
     # stand-in that knows a few addresses, for demos and tests; refused in production).
@@ -42,6 +44,9 @@ class Defaults:
     CENSUS_READ_TIMEOUT = 4.0
     # Hard bound on one lookup, retry included.
     CENSUS_DEADLINE_SECONDS = 8.0
+    # Geocoder calls at once per worker: when the geocoder is slow, the other pages keep
+    # threads to answer with, and the callers past this get a clear 503 at once.
+    GEOCODER_CONCURRENCY = 4
     # How long a district answer stays cached, and how many answers are kept.
     DISTRICT_CACHE_SECONDS = 24 * 3600
     DISTRICT_CACHE_SIZE = 50_000
@@ -53,8 +58,17 @@ class Defaults:
     # How organizer passwords are hashed (werkzeug's generate_password_hash).
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # How long a request may wait on the database before it answers 503: to connect, for a
+    # statement (or SQLite's write lock), for a connection from the pool.
+    DATABASE_CONNECT_TIMEOUT = 3
+    DATABASE_TIMEOUT_SECONDS = 5
+
     # Rate limits (flask-limiter strings). Storage is explicit: memory:// or redis://host:port.
     RATELIMIT_STORAGE_URI = "memory://"
+    # When Redis is down, limits go on in each worker's memory (logged) rather than failing
+    # requests; a hung Redis is given a second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = True
     LOOKUP_RATE_LIMIT = "20 per minute;300 per day"
     WRITE_RATE_LIMIT = "60 per hour"
@@ -75,6 +89,23 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """The database engine's timeouts, for the database the URI names: a database that is
+    down or hung costs a request a few seconds and a 503, never a thread for good."""
+    uri = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    wait = float(config["DATABASE_TIMEOUT_SECONDS"])
+    if uri.startswith("sqlite"):
+        return {"connect_args": {"timeout": wait}}  # how long a writer waits for the lock
+    options: dict[str, Any] = {"pool_timeout": wait}
+    if uri.startswith("postgresql"):
+        statement_ms = int(wait * 1000)
+        options["connect_args"] = {
+            "connect_timeout": int(config["DATABASE_CONNECT_TIMEOUT"]),
+            "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
+        }
+    return options
 
 
 def validate(config: Mapping[str, Any]) -> None:

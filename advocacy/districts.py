@@ -124,6 +124,7 @@ class CensusGeocoder:
         connect_timeout: float = 3.05,
         read_timeout: float = 4.0,
         deadline: float = 8.0,
+        concurrency: int = 4,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -132,6 +133,9 @@ class CensusGeocoder:
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.deadline = deadline
+        # Lookups at once: when the geocoder is slow, the worker's other threads stay free to
+        # answer other pages, and a lookup past the cap fails at once rather than queueing.
+        self._slots = threading.BoundedSemaphore(concurrency)
         self.session = session or requests.Session()
 
     def districts_for(self, address: str, congress: int) -> set[District]:
@@ -146,7 +150,12 @@ class CensusGeocoder:
             "layers": f"{congress}th Congressional Districts",
             "format": "json",
         }
-        payload = self._get(f"{self.base_url}/geographies/onelineaddress", params)
+        if not self._slots.acquire(blocking=False):
+            raise GeocoderFailed("too many lookups at once")
+        try:
+            payload = self._get(f"{self.base_url}/geographies/onelineaddress", params)
+        finally:
+            self._slots.release()
         return parse_geographies(payload, congress) or _no_match(address)
 
     def _get(self, url: str, params: dict[str, str]) -> Any:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import traceback
 
+import sqlalchemy as sa
 from flask import (
     Flask,
     Response,
     current_app,
+    g,
     get_template_attribute,
     jsonify,
     render_template,
@@ -15,9 +17,9 @@ from flask import (
 )
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException, SecurityError
 
-from .extensions import db
+from .extensions import db, login_manager
 from .failures import LookupFailed
 
 ResponseValue = tuple[Response | str, int]
@@ -32,6 +34,10 @@ MESSAGES = {
     500: "Something went wrong on our side. Please try again.",
     503: "The service is not ready.",
 }
+DATABASE_DOWN = (
+    "Our database isn't answering just now, so we can't do that. Please try again in a minute: "
+    "nothing you had already sent is lost."
+)
 
 
 def failure_message(failure: LookupFailed, page: str) -> str:
@@ -70,6 +76,28 @@ def _render(status: int, code: str, message: str) -> ResponseValue:
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(BadHost)
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: HTTPException) -> ResponseValue | Response:
+        """A Host header the site doesn't answer to: no page can be built for it (its links
+        would need that host), so a plain answer."""
+        if _wants_json():
+            return json_error(400, "bad_host", "This site doesn't answer to that host name.")
+        return Response("This site doesn't answer to that host name.\n", 400, mimetype="text/plain")
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def database_down(exc: Exception) -> ResponseValue:
+        """The database is down, hung or full: say so at once (its timeouts bound the wait)."""
+        db.session.rollback()
+        app.logger.warning("Database unavailable: %s", exc.__class__.__name__)
+        # The page is built without what the database holds: no campaign, no signed-in user
+        # (Flask-Login would ask the database for them again, and fail inside this handler).
+        g.campaign = None
+        g._login_user = login_manager.anonymous_user()
+        return _render(503, "database_unavailable", DATABASE_DOWN)
+
     @app.errorhandler(RateLimitExceeded)
     def too_many(exc: RateLimitExceeded) -> ResponseValue:
         return _render(429, "rate_limited", MESSAGES[429])

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound in create_app()."""
 
 import sqlite3
+import time
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -42,5 +43,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+# After a failed connect, new connects fail at once for this long: while the database is down
+# or hung, a request costs a thread no more than one connect timeout, and most cost nothing.
+RETRY_CONNECT_AFTER_SECONDS = 2.0
+
+
+@event.listens_for(Engine, "do_connect")
+def _connect_or_fail_fast(dialect, _record, cargs, cparams):
+    dbapi = dialect.loaded_dbapi
+    if time.monotonic() < getattr(dialect, "advocacy_retry_at", 0.0):
+        raise dbapi.OperationalError("the database was unreachable a moment ago")
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except dbapi.Error:
+        dialect.advocacy_retry_at = time.monotonic() + RETRY_CONNECT_AFTER_SECONDS
+        raise

@@ -39,6 +39,7 @@ def _geocoder(app: Flask) -> DistrictLookup:
         connect_timeout=float(app.config["CENSUS_CONNECT_TIMEOUT"]),
         read_timeout=float(app.config["CENSUS_READ_TIMEOUT"]),
         deadline=float(app.config["CENSUS_DEADLINE_SECONDS"]),
+        concurrency=int(app.config["GEOCODER_CONCURRENCY"]),
     )
 
 

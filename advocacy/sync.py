@@ -8,9 +8,11 @@ import json
 import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,6 +22,9 @@ from . import directory, districts, release
 from .release import MANIFEST, ZIP_FILE
 
 KEEP_RELEASES = 3
+# An incoming-* folder older than this was left by a sync that was killed: pruning removes it.
+STALE_INCOMING = timedelta(days=1)
+TOO_SLOW = "the download was too slow: the sync ran out of time (SYNC_DEADLINE_SECONDS)"
 
 # progress(file name, bytes so far, total bytes or None)
 Progress = Callable[[str, int, int | None], None]
@@ -44,25 +49,39 @@ def _is_url(source: str) -> bool:
 
 
 def _fetch(
-    url: str, dest: Path, session: requests.Session, timeout: float, progress: Progress
+    url: str,
+    dest: Path,
+    session: requests.Session,
+    timeout: float,
+    deadline: float,
+    progress: Progress,
 ) -> date | None:
-    """Stream one file to dest; return the day of its Last-Modified header, if any."""
+    """Stream one file to dest by the deadline (time.monotonic()); return the day of its
+    Last-Modified header, if any.
+
+    The timeout bounds each read, not the download (a server that drips a byte a second never
+    trips it), so a timer shuts the connection at the deadline."""
     name = dest.name
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise SyncFailed(f"{name}: the sync ran out of time before this file")
     try:
-        with session.get(url, stream=True, timeout=timeout) as resp:
-            if resp.status_code != 200:
-                raise SyncFailed(f"{name}: the server answered HTTP {resp.status_code} for {url}")
-            total = resp.headers.get("Content-Length")
-            done = 0
-            with dest.open("wb") as fh:
-                for chunk in resp.iter_content(64 * 1024):
-                    fh.write(chunk)
-                    done += len(chunk)
-                    progress(name, done, int(total) if total and total.isdigit() else None)
-            if total and total.isdigit() and done != int(total):
-                raise SyncFailed(f"{name}: the download stopped after {done} of {total} bytes")
+        with session.get(url, stream=True, timeout=min(timeout, left)) as resp:
+            timer = threading.Timer(deadline - time.monotonic(), resp.raw.shutdown)
+            timer.daemon = True
+            timer.start()
+            try:
+                _stream(resp, url, dest, progress)
+            except SyncFailed:
+                if time.monotonic() >= deadline:
+                    raise SyncFailed(f"{name}: {TOO_SLOW}") from None
+                raise
+            finally:
+                timer.cancel()
             modified = resp.headers.get("Last-Modified")
     except requests.RequestException as exc:
+        if time.monotonic() >= deadline:
+            raise SyncFailed(f"{name}: {TOO_SLOW}") from exc
         raise SyncFailed(f"{name}: could not download {url} ({exc.__class__.__name__})") from exc
     if modified:
         try:
@@ -70,6 +89,23 @@ def _fetch(
         except (TypeError, ValueError):
             return None
     return None
+
+
+def _stream(resp: requests.Response, url: str, dest: Path, progress: Progress) -> int:
+    """Write the response's body to dest; the number of bytes."""
+    name = dest.name
+    if resp.status_code != 200:
+        raise SyncFailed(f"{name}: the server answered HTTP {resp.status_code} for {url}")
+    total = resp.headers.get("Content-Length")
+    done = 0
+    with dest.open("wb") as fh:
+        for chunk in resp.iter_content(64 * 1024):
+            fh.write(chunk)
+            done += len(chunk)
+            progress(name, done, int(total) if total and total.isdigit() else None)
+    if total and total.isdigit() and done != int(total):
+        raise SyncFailed(f"{name}: the download stopped after {done} of {total} bytes")
+    return done
 
 
 def _copy(src: Path, dest: Path, progress: Progress) -> None:
@@ -89,11 +125,12 @@ def _get(
     dest: Path,
     session: requests.Session,
     timeout: float,
+    deadline: float,
     progress: Progress,
 ) -> date | None:
     if _is_url(source):
         url = source if source.endswith(name) else source.rstrip("/") + "/" + name
-        return _fetch(url, dest, session, timeout, progress)
+        return _fetch(url, dest, session, timeout, deadline, progress)
     path = Path(source)
     if path.is_dir():
         path = path / name
@@ -110,12 +147,15 @@ def sync(
     now: datetime,
     as_of: date | None = None,
     timeout: float = 60,
+    deadline: float = 900,
     progress: Progress = lambda *_: None,
 ) -> SyncReport:
     """Fetch all files into a new release folder, validate, then point `current` at it. The
     data is dated `as_of` when the operator gives the date, else by the directory's
-    Last-Modified header, else by the day of the sync (and said to be so)."""
+    Last-Modified header, else by the day of the sync (and said to be so). The downloads
+    together get `deadline` seconds; `timeout` bounds each wait for a byte."""
     session = session or requests.Session()
+    ends = time.monotonic() + deadline
     releases = data_dir / "releases"
     releases.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="incoming-", dir=releases))
@@ -123,8 +163,10 @@ def sync(
     try:
         dates = {}
         for name in directory.FILES:
-            dates[name] = _get(directory_source, name, staging / name, session, timeout, progress)
-        _get(zip_source, ZIP_FILE, staging / ZIP_FILE, session, timeout, progress)
+            dates[name] = _get(
+                directory_source, name, staging / name, session, timeout, ends, progress
+            )
+        _get(zip_source, ZIP_FILE, staging / ZIP_FILE, session, timeout, ends, progress)
 
         try:
             raw = directory.read_folder(staging)
@@ -156,7 +198,7 @@ def sync(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _prune(releases, keep=folder)
+    _prune(releases, keep=folder, now=now)
     return SyncReport(
         release=folder,
         as_of=as_of,
@@ -189,9 +231,13 @@ def _point_current(data_dir: Path, release: Path) -> None:
     os.replace(tmp, link)
 
 
-def _prune(releases: Path, keep: Path) -> None:
+def _prune(releases: Path, keep: Path, now: datetime) -> None:
     """Delete all but the newest KEEP_RELEASES releases (by when they were written: names
-    tie under a frozen clock)."""
+    tie under a frozen clock), and what killed syncs left behind."""
+    stale = (now - STALE_INCOMING).timestamp()
+    for left in releases.glob("incoming-*"):
+        if left.is_dir() and left.stat().st_mtime < stale:
+            shutil.rmtree(left, ignore_errors=True)
     done = sorted(
         (p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("incoming")),
         key=lambda p: (p.stat().st_mtime_ns, p.name),

@@ -1,8 +1,10 @@
 """`flask directory sync`: download, validate, swap atomically; failures keep the old data."""
 
 import json
+import os
 import shutil
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -226,3 +228,48 @@ def test_a_release_synced_before_releases_had_an_id_is_found_by_its_folder(tmp_p
     assert store.get(first.name).id == first.name
     shutil.rmtree(first)  # pruned since: the visit goes on with the current release
     assert store.get(first.name) is None
+
+
+def test_a_dripping_source_ends_at_the_deadline_and_leaves_nothing_behind(tmp_path, data_site):
+    class Dripping(BaseHTTPRequestHandler):
+        """A byte every 0.1 s: each read is quick, so no read timeout ever trips."""
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            try:
+                for _ in range(600):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+    server = _Server(("127.0.0.1", 0), Dripping).start()
+    try:
+        with pytest.raises(sync.SyncFailed, match="ran out of time"):
+            sync.sync(
+                tmp_path, server.url + "/", str(data_site / "zccd.csv"),
+                now=NOW, timeout=5, deadline=1.5,
+            )  # fmt: skip
+    finally:
+        server.stop()
+    assert list((tmp_path / "releases").iterdir()) == []
+    assert not (tmp_path / "current").exists()
+
+
+def test_sync_removes_what_a_killed_sync_left_and_nothing_in_progress(tmp_path, data_server):
+    releases = tmp_path / "releases"
+    killed, running = releases / "incoming-killed", releases / "incoming-running"
+    for folder in (killed, running):
+        (folder / "part").mkdir(parents=True)
+    a_day_before = (NOW - timedelta(days=1, minutes=1)).timestamp()
+    os.utime(killed, (a_day_before, a_day_before))
+    os.utime(running, (NOW.timestamp(), NOW.timestamp()))
+    _sync_from(tmp_path, data_server.url)
+    assert not killed.exists()
+    assert running.exists()
