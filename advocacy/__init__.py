@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import PROJECT_ROOT
 
@@ -36,24 +35,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["SESSION_COOKIE_SECURE"] = True
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    if app.config["PROXY_COUNT"]:
-        n = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
-
-    from . import models  # noqa: F401  (registers the tables)
+    from . import cli, errors, models, security, services, views  # noqa: F401  (models: the tables)
     from .extensions import csrf, db, limiter, login_manager, migrate
 
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = security.ForwardedByTrustedProxies(  # type: ignore[method-assign]
+            app.wsgi_app, int(app.config["PROXY_COUNT"]), app.config["TRUSTED_PROXIES"]
+        )
+    security.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from . import cli, errors, security, services, views
-
     services.init_app(app)
     views.register_blueprints(app)
     errors.init_app(app)
-    security.init_app(app)
     cli.init_app(app)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
@@ -81,11 +82,16 @@ class Defaults:
 
     # Number of proxies in front of the app that set X-Forwarded-For/-Proto (0: none).
     PROXY_COUNT = 0
+    # The addresses (or networks) of those proxies: X-Forwarded-* from anyone else is ignored.
+    TRUSTED_PROXIES = ["127.0.0.1", "::1"]
     # Behind HTTPS: send Strict-Transport-Security and mark the session cookie Secure.
     HSTS = False
 
     # Room for a 20,000-character letter in any script, percent-encoded.
     MAX_CONTENT_LENGTH = 512 * 1024
+    # An organizer's session ends on signing out, on a new password, when the browser closes,
+    # and at the latest this long after signing in.
+    ORGANIZER_SESSION_HOURS = 7 * 24
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
@@ -135,6 +141,12 @@ def validate(config: Mapping[str, Any]) -> None:
         clock.from_setting(config.get("NOW"))
     except ValueError as exc:
         raise RuntimeError(f"NOW must be an ISO date or date-time, not {config['NOW']!r}") from exc
+    try:
+        [ip_network(proxy, strict=False) for proxy in config["TRUSTED_PROXIES"]]
+    except (TypeError, ValueError) as exc:
+        raise RuntimeError(
+            f"TRUSTED_PROXIES must list addresses or networks, not {config['TRUSTED_PROXIES']!r}"
+        ) from exc
     congress = config.get("CONGRESS")
     if congress is not None and not str(congress).isdigit():
         raise RuntimeError(f"CONGRESS must be a number such as 119, not {congress!r}")

@@ -4,7 +4,6 @@ import sqlite3
 import time
 
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -12,6 +11,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from .security import client_key
 
 
 class Base(DeclarativeBase):
@@ -28,7 +29,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 csrf = CSRFProtect()
-limiter = Limiter(get_remote_address)
+limiter = Limiter(client_key)
 migrate = Migrate()
 login_manager = LoginManager()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -40,6 +41,17 @@ from .lookup import MAX_ADDRESS
 BODY_LIMIT = 20_000
 
 
+class PageForm(FlaskForm):
+    """A form posted by a page. Flask-WTF would read a JSON body as the form (and fail on one
+    that isn't an object): pages post forms, so a form is read from the form data only."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            if formdata is not None and request and request.is_json:
+                return None  # as if nothing were posted: the page shows the form again
+            return super().wrap_formdata(form, formdata)
+
+
 class ZipCode:
     """A 5-digit ZIP code or ZIP+4."""
 
@@ -73,7 +85,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class AddressForm(FlaskForm):
+class AddressForm(PageForm):
     address = StringField(
         "Your home address",
         filters=[text.one_line],
@@ -85,7 +97,7 @@ class AddressForm(FlaskForm):
     )
 
 
-class ZipForm(FlaskForm):
+class ZipForm(PageForm):
     zip = StringField(
         "ZIP code",
         filters=[text.one_line],
@@ -96,7 +108,7 @@ class ZipForm(FlaskForm):
     )
 
 
-class LetterForm(FlaskForm):
+class LetterForm(PageForm):
     """Who signs the letter, and which ask; the seat travels in hidden fields."""
 
     ask = RadioField("What do you want to ask for?", validators=[DataRequired("Choose an ask.")])
@@ -173,7 +185,7 @@ class EditedLetterForm(LetterForm):
     )
 
 
-class SignupForm(FlaskForm):
+class SignupForm(PageForm):
     email = StringField(
         "Email",
         filters=[text.one_line],
@@ -188,14 +200,14 @@ class SignupForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = StringField(
         "Email", filters=[text.one_line], validators=[DataRequired("Enter your email.")]
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PageForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter it.")])
     new = PasswordField(
         "New password (at least 10 characters)",
@@ -261,7 +273,7 @@ class TargetForm(Form):
         return ok
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(PageForm):
     title = StringField(
         "Title",
         filters=[text.one_line],
@@ -346,7 +358,7 @@ class CampaignForm(FlaskForm):
     )
 
 
-class CallStartForm(FlaskForm):
+class CallStartForm(PageForm):
     """Who is calling (first name, city, ZIP: what a staffer writes down) and, to find the
     right House member, the street address when the ZIP code isn't enough."""
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import current_app, request
-from flask_limiter.util import get_remote_address
 
+from . import accounts
 from .extensions import limiter
+from .security import client_key, keyed_hash
 
 
 def _lookup() -> str:
@@ -42,7 +41,7 @@ def _calls() -> str:
 def _ip_and_campaign() -> str:
     """A phone bank shares one IP: its budget is per campaign, not shared with the world."""
     slug = (request.view_args or {}).get("slug") or request.values.get("c") or ""
-    return f"{get_remote_address()}:{hashlib.sha256(slug.encode()).hexdigest()[:16]}"
+    return f"{client_key()}:{keyed_hash(slug)}"
 
 
 def _skipping() -> bool:
@@ -68,9 +67,10 @@ def _login() -> str:
 
 
 def _account_key() -> str:
-    """Per account: a hash of the email being tried, never the email itself."""
-    email = (request.form.get("email") or "").strip().lower()
-    return "account:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+    """Per account: the email exactly as sign-in reads it (so a zero-width character added to
+    it is the same account), as a keyed hash: what Redis holds names no one."""
+    email = accounts.email_key(request.form.get("email"))
+    return "account:" + keyed_hash(email)
 
 
 login_per_ip = limiter.limit(_login, methods=["POST"])

@@ -71,9 +71,23 @@ class Organizer(UserMixin, Model):
 
     campaigns: Mapped[list[Campaign]] = relationship(back_populates="organizer")
 
+    # The signed-in session this account was loaded for (accounts.start_session, load): a
+    # random token, the only thing the session cookie holds.
+    session_token = ""
+
     def get_id(self) -> str:
-        """The session's id: changes with the password, so a new password ends old sessions."""
-        return f"{self.id}:{self.password_hash[-12:]}"
+        return self.session_token
+
+
+class OrganizerSession(Model):
+    """A signed-in session, kept on the server so that signing out ends it for good. Only a
+    hash of its token is kept: a copy of the database opens no session."""
+
+    __tablename__ = "organizer_session"
+
+    digest: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(sa.ForeignKey("organizer.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
 
 class Campaign(Model):
@@ -110,6 +124,17 @@ class Campaign(Model):
     targets: Mapped[list[Target]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Target.position"
     )
+
+
+class CampaignLink(Model):
+    """A link name a campaign has been shared under: it stays with that campaign for good
+    (printed QR codes and flyers point to it), and leads to its current link if renamed."""
+
+    __tablename__ = "campaign_link"
+
+    slug: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
 
 
 class Target(Model):

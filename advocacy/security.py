@@ -1,8 +1,17 @@
-"""Security headers on every response."""
+"""Security headers on every response, and request bodies read before anything uses them."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import hashlib
+import hmac
+from collections.abc import Iterable
+from ipaddress import ip_address, ip_network
+from typing import Any
+
+from flask import Flask, Response, abort, current_app, request
+from flask_limiter.util import get_remote_address
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 _POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -15,6 +24,21 @@ FRAMEABLE = frozenset({"citizen.embed"})
 
 
 def init_app(app: Flask) -> None:
+    """Registered before the other extensions, so the body is read before CSRF reads it."""
+
+    @app.before_request
+    def read_body() -> None:
+        """A body cut off or malformed (a bad chunk size, say) fails when it is read: read it
+        here, once (later reads reuse it), so that is a 400 wherever a view would read it."""
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        try:
+            request.get_data(cache=True, parse_form_data=False)
+        except HTTPException:
+            raise
+        except Exception:  # the server's own error for a malformed body (gunicorn's, werkzeug's)
+            abort(400)
+
     @app.after_request
     def headers(response: Response) -> Response:
         h = response.headers
@@ -36,3 +60,36 @@ def init_app(app: Flask) -> None:
             # Pages carry a per-visitor CSRF token: never from a shared cache.
             h.setdefault("Cache-Control", "private, no-cache")
         return response
+
+
+class ForwardedByTrustedProxies:
+    """ProxyFix for requests from the configured proxies only. Anyone else who sends
+    X-Forwarded-For is taken at their own address: a client that reaches the app directly
+    can't claim a hundred addresses and a hundred rate-limit budgets."""
+
+    def __init__(self, app: Any, count: int, proxies: Iterable[str]) -> None:
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=count, x_proto=count, x_host=count)
+        self.proxies = [ip_network(proxy, strict=False) for proxy in proxies]
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        try:
+            peer = ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            peer = None
+        if peer is not None and any(peer in proxy for proxy in self.proxies):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
+
+
+def keyed_hash(value: str) -> str:
+    """An HMAC of value with the app's secret: the same in every worker, and no use to
+    whoever reads the limiter's storage without the secret (a plain hash of an email or an
+    address is: hash the candidates and compare)."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, value.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32]
+
+
+def client_key() -> str:
+    """Whom a rate limit counts: the client's address, as a keyed hash."""
+    return keyed_hash(get_remote_address())

@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/load.py [--seconds 6] [--rounds 3] [--storage memory|redis|both]
 
-Starts gunicorn with the flags of scripts/run (2 workers x 8 threads) twice: a Flask hello
+Starts gunicorn with the settings of scripts/run (advocacy/serving.py: one worker of 16 threads
+with limits in memory, two of 8 with limits in Redis) twice: a Flask hello
 world (bench/hello.py), and the app over SQLite and the data snapshot in ../shared/data. Then,
 for every route, in interleaved rounds, wrk (2 threads, 50 connections) drives the hello world
 and the route in turn, after a warm-up. It prints, per route, the median requests per second,
@@ -96,13 +97,14 @@ def _wrk() -> str:
 
 
 class Server:
-    """gunicorn with the flags of scripts/run, on a free loopback port."""
+    """gunicorn with the settings of scripts/run, on a free loopback port."""
 
     def __init__(self, target: str, env: dict[str, str], chdir: Path = ROOT) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        command = [str(VENV_BIN / "gunicorn"), "--workers", "2", "--threads", "8",
-                   "--bind", f"127.0.0.1:{self.port}", "--chdir", str(chdir), target]  # fmt: skip
+        command = [str(VENV_BIN / "gunicorn"), "-c", "python:advocacy.serving",
+                   "--chdir", str(chdir), target]  # fmt: skip
+        env = {**env, "HOST": "127.0.0.1", "PORT": str(self.port)}
         self.process = subprocess.Popen(
             command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
@@ -245,7 +247,7 @@ def bench(storage: str, args: argparse.Namespace, workdir: Path) -> int:
 
         redis.Redis.from_url(storage).flushdb()
     slug, visit = _campaign(env)
-    hello = Server("hello:app", dict(os.environ), chdir=ROOT / "bench")
+    hello = Server("hello:app", env, chdir=ROOT / "bench")
     app = Server("wsgi:app", env)
     try:
         routes = _routes(app.url, slug, visit)
@@ -261,8 +263,11 @@ def bench(storage: str, args: argparse.Namespace, workdir: Path) -> int:
     finally:
         app.stop()
         hello.stop()
-    print(f"\nLimiter storage: {storage}; {args.rounds} rounds of {args.seconds:g} s per route "
-          f"(wrk, 2 threads, 50 connections); gunicorn 2 workers x 8 threads.\n")  # fmt: skip
+    shape = "2 workers x 8 threads" if storage.startswith("redis") else "1 worker x 16 threads"
+    print(
+        f"\nLimiter storage: {storage}; {args.rounds} rounds of {args.seconds:g} s per route "
+        f"(wrk, 2 threads, 50 connections); gunicorn as scripts/run runs it, {shape}.\n"
+    )
     print("| route | req/s (median) | ratio to hello world | goal | p99 (worst) | non-2xx |")
     print("|---|---|---|---|---|---|")
     hello_rps = statistics.median(b.rps for rs in runs.values() for b, _ in rs)

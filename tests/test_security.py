@@ -1,7 +1,10 @@
 """Headers, CSRF, rate limits (memory and Redis), privacy, and start-up configuration."""
 
 import logging
+import os
 import re
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -279,3 +282,40 @@ def test_letter_rendering_has_its_own_budget(app_factory):
     }
     codes = [client.post("/letter", data=form).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_forwarded_addresses_count_only_from_the_configured_proxies(app_factory):
+    """A client that reaches the app directly can't claim a new address (and budget) with
+    every request by forging X-Forwarded-For."""
+    client = app_factory(
+        PROXY_COUNT=1, TRUSTED_PROXIES=["10.0.0.0/8"], LOOKUP_RATE_LIMIT="2 per minute"
+    ).test_client()
+
+    def lookup(forged, peer="127.0.0.1"):
+        return client.post(
+            "/lookup", data={"zip": "82001"},
+            headers={"X-Forwarded-For": forged}, environ_base={"REMOTE_ADDR": peer},
+        ).status_code  # fmt: skip
+
+    assert [lookup(f"203.0.113.{i}") for i in range(3)] == [200, 200, 429]
+    # Through the proxy, each client has its own budget.
+    assert lookup("198.51.100.1", peer="10.1.2.3") == 200
+    assert lookup("198.51.100.2", peer="10.1.2.3") == 200
+
+
+def _serving(**env):
+    """advocacy.serving (gunicorn's settings) imported under these settings."""
+    script = "import advocacy.serving as s; print(s.workers, s.threads, s.bind)"
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True,
+        env={**os.environ, "ADVOCACY_SECRET_KEY": "serving-test-secret-key-0123", **env},
+    )  # fmt: skip
+
+
+def test_the_run_command_keeps_rate_limits_exact():
+    """Limits in memory are per process: one worker with them, several only with Redis."""
+    assert _serving().stdout.split() == ["1", "16", "127.0.0.1:8000"]
+    refused = _serving(WORKERS="2")
+    assert refused.returncode != 0 and "ADVOCACY_RATELIMIT_STORAGE_URI=redis" in refused.stderr
+    shared = _serving(ADVOCACY_RATELIMIT_STORAGE_URI=REDIS, PORT="9000")
+    assert shared.stdout.split() == ["2", "8", "127.0.0.1:9000"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
@@ -34,9 +36,21 @@ login_manager.login_view = "organizer.login"
 login_manager.login_message = "Please sign in to see that page."
 
 
+def _lifetime() -> timedelta:
+    return timedelta(hours=float(current_app.config["ORGANIZER_SESSION_HOURS"]))
+
+
 @login_manager.user_loader
-def _load(session_id: str) -> Organizer | None:
-    return accounts.load(db.session, session_id)
+def _load(token: str) -> Organizer | None:
+    return accounts.load(db.session, token, now=services.now(), lifetime=_lifetime())
+
+
+def _sign_in(organizer: Organizer) -> None:
+    """A new session on the server, and a new CSRF secret: a token seen before signing in
+    (by a script on a shared computer, say) is no use after."""
+    accounts.start_session(db.session, organizer, now=services.now(), lifetime=_lifetime())
+    session.pop("csrf_token", None)
+    login_user(organizer)
 
 
 def _hashing() -> str:
@@ -65,7 +79,7 @@ def signup():
         except accounts.EmailTaken:
             context.add_error(form.email, "There is already an account with this email: sign in.")
         else:
-            login_user(organizer)
+            _sign_in(organizer)
             return redirect(url_for("organizer.dashboard"))
     return render_template("organizer/signup.html", form=form), 422 if form.errors else 200
 
@@ -80,7 +94,7 @@ def login():
             db.session, form.email.data or "", form.password.data or "", method=_hashing()
         )
         if organizer is not None:
-            login_user(organizer)
+            _sign_in(organizer)
             return redirect(_safe_next(request.args.get("next")))
         context.add_error(form.password, "That email and password don't match an account.")
     return render_template("organizer/login.html", form=form), 422 if form.errors else 200
@@ -88,7 +102,11 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """The session ends on the server: a copy of its cookie opens nothing any more."""
+    if current_user.is_authenticated:
+        accounts.end_session(db.session, current_user.session_token)
     logout_user()
+    session.clear()
     return redirect(url_for("citizen.index"))
 
 
@@ -105,11 +123,13 @@ def password():
                 form.current.data or "",
                 form.new.data or "",
                 method=_hashing(),
+                now=services.now(),
+                lifetime=_lifetime(),
             )
         except accounts.WrongPassword:
             context.add_error(form.current, "That is not your current password.")
         else:
-            login_user(current_user)  # this session goes on; every other one ends
+            login_user(current_user)  # this session goes on (a new token); every other one ends
             flash("Your password is changed.")
             return redirect(url_for("organizer.dashboard"))
     return render_template("organizer/password.html", form=form), 422 if form.errors else 200

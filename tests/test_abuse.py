@@ -1,0 +1,105 @@
+"""What a hostile visitor or organizer might try against sessions, budgets, counts, shared
+links and organizer texts, and what stops them (issue 11's abuse items, each shown to fail
+before its fix)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from datetime import timedelta
+
+import redis
+
+from advocacy.extensions import db
+from advocacy.models import Organizer
+from advocacy.security import keyed_hash
+from tests.conftest import PASSWORD, make_organizer
+
+REDIS = "redis://127.0.0.1:6379"
+
+
+def _signed_in(app, email="a@b.org"):
+    client = app.test_client()
+    response = client.post("/organizer/login", data={"email": email, "password": PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_a_cookie_copied_before_sign_out_opens_nothing_after(app):
+    make_organizer(app, "a@b.org")
+    client = _signed_in(app)
+    thief = app.test_client()
+    thief.set_cookie("session", _session_cookie(client))
+    assert thief.get("/organizer/").status_code == 200
+    client.post("/organizer/logout")
+    assert thief.get("/organizer/").status_code == 302  # to the sign-in page
+    assert client.get("/organizer/").status_code == 302
+
+
+def test_the_session_cookie_holds_nothing_of_the_password_hash(app):
+    make_organizer(app, "a@b.org")
+    client = _signed_in(app)
+    stored = app.session_interface.get_signing_serializer(app).loads(_session_cookie(client))
+    with app.app_context():
+        hashed = db.session.scalar(db.select(Organizer.password_hash))
+    pieces = {hashed[i : i + 6] for i in range(len(hashed) - 5)}
+    assert not any(piece in str(stored) for piece in pieces)
+
+
+def test_sessions_end_at_their_lifetime(app, clock):
+    make_organizer(app, "a@b.org")
+    client = _signed_in(app)
+    clock.advance(timedelta(hours=app.config["ORGANIZER_SESSION_HOURS"] - 1))
+    assert client.get("/organizer/").status_code == 200
+    clock.advance(timedelta(hours=2))
+    assert client.get("/organizer/").status_code == 302
+
+
+def test_the_csrf_secret_rotates_at_sign_in(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    make_organizer(app, "a@b.org")
+    client = app.test_client()
+    page = client.get("/organizer/login").get_data(as_text=True)
+    before = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    login = {"email": "a@b.org", "password": PASSWORD, "csrf_token": before}
+    assert client.post("/organizer/login", data=login).status_code == 302
+    # A token seen before signing in (by a script on a shared computer, say) is refused now.
+    stale = client.post("/organizer/logout", data={"csrf_token": before})
+    assert stale.status_code == 400
+    assert client.get("/organizer/").status_code == 200
+
+
+def test_the_per_account_limit_counts_the_email_as_sign_in_reads_it(app_factory):
+    """A zero-width or control character added to the email was a new budget, for the same
+    account."""
+    app = app_factory(LOGIN_RATE_LIMIT="3 per minute")
+    make_organizer(app, "a@b.org")
+    client = app.test_client()
+    variants = ["a@b.org", "a@b.org\u200b", "A@B.org\x01", " a@b.org\t", "a@b.org\u2060"]
+    codes = [
+        client.post(
+            "/organizer/login", data={"email": email, "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{i}"},
+        ).status_code
+        for i, email in enumerate(variants)
+    ]  # fmt: skip
+    assert codes[3:] == [429, 429]
+
+
+def test_the_limiters_keys_in_redis_name_no_one(app_factory):
+    prefix = f"test-{uuid.uuid4().hex}"
+    app = app_factory(RATELIMIT_STORAGE_URI=REDIS, RATELIMIT_KEY_PREFIX=prefix)
+    client = app.test_client()
+    client.post("/organizer/login", data={"email": "zabel@example.org", "password": "x"})
+    keys = [k.decode() for k in redis.Redis.from_url(REDIS).keys(f"*{prefix}*")]
+    assert keys
+    plain = hashlib.sha256(b"zabel@example.org").hexdigest()
+    for key in keys:
+        assert "zabel" not in key and plain[:16] not in key and "127.0.0.1" not in key
+    with app.test_request_context():
+        assert any(keyed_hash("zabel@example.org") in key for key in keys)
