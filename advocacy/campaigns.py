@@ -8,7 +8,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import nh3
@@ -23,7 +23,7 @@ from sqlalchemy.orm import selectinload
 from .directory import Directory
 from .geography import EASTERN, STATES
 from .letters import Ask, Constituent, LetterBook
-from .models import Campaign, DbSession, Organizer, Target
+from .models import Campaign, CampaignLink, DbSession, Organizer, Target
 from .recipients import Kind, Office, Recipient
 
 log = logging.getLogger(__name__)
@@ -240,10 +240,32 @@ def unique_slug(session: DbSession, title: str) -> str:
 
 
 def slug_taken(session: DbSession, slug: str, except_id: int | None = None) -> bool:
-    query = sa.select(Campaign.id).where(Campaign.slug == slug)
+    """Whether another campaign has this link name, or has ever been shared under it."""
+    current = sa.select(Campaign.id).where(Campaign.slug == slug)
+    shared = sa.select(CampaignLink.campaign_id).where(CampaignLink.slug == slug)
     if except_id is not None:
-        query = query.where(Campaign.id != except_id)
-    return session.scalar(query) is not None
+        current = current.where(Campaign.id != except_id)
+        shared = shared.where(CampaignLink.campaign_id != except_id)
+    return session.scalar(current.union_all(shared).limit(1)) is not None
+
+
+def moved(session: DbSession, slug: str) -> str | None:
+    """The current link name of the public campaign once shared under `slug` and since
+    renamed (its flyers and QR codes still lead to it), or None."""
+    return session.scalar(
+        sa.select(Campaign.slug)
+        .join(CampaignLink, CampaignLink.campaign_id == Campaign.id)
+        .where(CampaignLink.slug == slug, Campaign.slug != slug)
+        .where(Campaign.status.in_(("live", "closed")))
+    )
+
+
+def created_since(session: DbSession, organizer_id: int, since: datetime) -> int:
+    """How many campaigns the organizer has created since then."""
+    query = sa.select(sa.func.count(Campaign.id)).where(
+        Campaign.organizer_id == organizer_id, Campaign.created_at >= since
+    )
+    return session.scalar(query) or 0
 
 
 def owned(session: DbSession, organizer: Organizer, slug: str) -> Campaign | None:
@@ -419,15 +441,26 @@ def bill_for(campaign: Campaign | None, congress: int) -> str:
     return campaign.bill if m and int(m["congress"]) == congress and campaign else ""
 
 
+class TooManyCampaigns(Exception):
+    """The organizer has created as many campaigns in the past day as an account may."""
+
+
 def save(
     session: DbSession,
     campaign: Campaign,
     fields: dict[str, Any],
     targets: list[dict[str, str]],
     now: datetime,
+    *,
+    per_day: int | None = None,
 ) -> Campaign:
     """Create or update a campaign: its link name (given, kept, or made from the title) must
-    be free and can't change once shared; its offices are replaced. Raises SlugRefused."""
+    be free and can't change while it is public; its offices are replaced. A link name it is
+    shared under (live or closed) is its own for good. A new one is refused past `per_day`
+    created by its organizer in the past day. Raises SlugRefused, TooManyCampaigns."""
+    if campaign.id is None and per_day is not None:
+        if created_since(session, campaign.organizer_id, now - timedelta(days=1)) >= per_day:
+            raise TooManyCampaigns()
     slug = fields.get("slug") or campaign.slug or unique_slug(session, fields["title"])
     if campaign.slug and slug != campaign.slug and campaign.status != "draft":
         raise SlugRefused("locked")
@@ -444,5 +477,14 @@ def save(
     campaign.created_at = campaign.created_at or now
     campaign.updated_at = now
     session.add(campaign)
-    session.commit()
+    try:
+        if campaign.status != "draft":
+            session.flush()  # its id, for its link
+            link = sa.select(CampaignLink.slug).where(CampaignLink.slug == slug)
+            if session.scalar(link) is None:
+                session.add(CampaignLink(slug=slug, campaign_id=campaign.id, created_at=now))
+        session.commit()
+    except sa.exc.IntegrityError:  # another organizer took the name a moment ago
+        session.rollback()
+        raise SlugRefused("taken") from None
     return campaign

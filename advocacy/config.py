@@ -92,6 +92,8 @@ class Defaults:
     # An organizer's session ends on signing out, on a new password, when the browser closes,
     # and at the latest this long after signing in.
     ORGANIZER_SESSION_HOURS = 7 * 24
+    # New campaigns an organizer account may create in a day.
+    CAMPAIGNS_PER_DAY = 10
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

@@ -9,12 +9,14 @@ import re
 import uuid
 from datetime import timedelta
 
+import pytest
 import redis
 
 from advocacy.extensions import db
 from advocacy.models import Organizer
 from advocacy.security import keyed_hash
 from tests.conftest import PASSWORD, make_organizer
+from tests.test_organizers import Organizers, text
 
 REDIS = "redis://127.0.0.1:6379"
 
@@ -103,3 +105,60 @@ def test_the_limiters_keys_in_redis_name_no_one(app_factory):
         assert "zabel" not in key and plain[:16] not in key and "127.0.0.1" not in key
     with app.test_request_context():
         assert any(keyed_hash("zabel@example.org") in key for key in keys)
+
+
+# -- shared links ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def organizers(app):
+    return Organizers(app)
+
+
+def test_a_link_once_shared_stays_with_its_campaign(organizers):
+    """live -> draft -> rename -> live, then another organizer took the old link name: the
+    printed QR codes led to their page."""
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, title="Armenia now", slug="armenia-now")
+    fields = {"title": "Armenia now", "asks": ["sanctions"]}
+    edit = f"/organizer/campaigns/{slug}/edit"
+    assert owner.post(edit, data={**fields, "status": "draft"}).status_code == 302
+    renamed = {**fields, "slug": "armenia-later", "status": "draft"}
+    assert owner.post(edit, data=renamed).status_code == 302
+    live = {**renamed, "status": "live"}
+    assert owner.post("/organizer/campaigns/armenia-later/edit", data=live).status_code == 302
+
+    other = organizers.client("c@d.org")
+    taken = other.post("/organizer/campaigns/new", data={**fields, "slug": "armenia-now",
+                                                         "status": "live"})  # fmt: skip
+    assert taken.status_code == 422 and "taken" in text(taken)
+
+    # The old link (a flyer's QR code) leads to the campaign's page, whatever follows it.
+    citizen = organizers.client()
+    page = citizen.get("/c/armenia-now?ref=flyer")
+    assert page.status_code == 308 and page.headers["Location"] == "/c/armenia-later?ref=flyer"
+    call = citizen.get("/c/armenia-now/call")
+    assert call.status_code == 308 and call.headers["Location"] == "/c/armenia-later/call"
+    assert citizen.get("/c/armenia-now", follow_redirects=True).status_code == 200
+
+
+def test_a_link_name_never_shared_is_free_to_take(organizers):
+    owner = organizers.client("a@b.org")
+    draft = organizers.campaign(owner, slug="not-yet", status="draft")
+    fields = {"title": "T", "asks": ["sanctions"], "status": "draft", "slug": "elsewhere"}
+    assert owner.post(f"/organizer/campaigns/{draft}/edit", data=fields).status_code == 302
+    other = organizers.client("c@d.org")
+    assert organizers.campaign(other, slug="not-yet") == "not-yet"
+
+
+def test_an_account_creates_a_bounded_number_of_campaigns_a_day(app_factory):
+    app = app_factory(CAMPAIGNS_PER_DAY=3)
+    clock = app.extensions["advocacy.clock"]
+    owner = Organizers(app).client("a@b.org")
+    data = {"title": "Call-in", "asks": ["sanctions"], "status": "live"}
+    codes = [owner.post("/organizer/campaigns/new", data=data).status_code for _ in range(4)]
+    assert codes == [302, 302, 302, 422]
+    refused = owner.post("/organizer/campaigns/new", data=data)
+    assert "3 campaigns a day" in text(refused) and 'value="Call-in"' in refused.get_data(True)
+    clock.advance(timedelta(days=1, minutes=1))
+    assert owner.post("/organizer/campaigns/new", data=data).status_code == 302

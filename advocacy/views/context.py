@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from wtforms import Field
 
@@ -38,8 +38,19 @@ def _find_campaign() -> Campaign | None:
     if found is None and current_user.is_authenticated:
         found = campaigns.owned(db.session, current_user, slug)
     if found is None:
+        _follow_a_renamed_link(slug)
         abort(404)
     return found
+
+
+def _follow_a_renamed_link(slug: str) -> None:
+    """A link a campaign was shared under before it was renamed (a printed QR code, say)
+    leads to the same page under its new name; 308 keeps a POST a POST."""
+    args = request.view_args or {}
+    if args.get("slug") == slug and request.endpoint and (now := campaigns.moved(db.session, slug)):
+        target = url_for(request.endpoint, **{**args, "slug": now})
+        query = request.query_string.decode("utf-8", "replace")
+        abort(redirect(f"{target}?{query}" if query else target, 308))
 
 
 def require_campaign() -> Campaign:

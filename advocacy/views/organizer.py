@@ -160,7 +160,7 @@ def _campaign_form(campaign: Campaign | None = None) -> CampaignForm:
 SLUG_REFUSED = {
     "locked": "The link can't change once the campaign has been shared: flyers and QR codes "
     "point to it.",
-    "taken": "That link name is taken: choose another.",
+    "taken": "That link name is taken (it may have been shared before): choose another.",
 }
 
 
@@ -183,10 +183,18 @@ def _save(form: CampaignForm, campaign: Campaign) -> bool:
                 "). Choose fewer asks, or write your own call script below.",
             )
             return False
+    cap = int(current_app.config["CAMPAIGNS_PER_DAY"])
     try:
-        campaigns.save(db.session, campaign, fields, targets, services.now())
+        campaigns.save(db.session, campaign, fields, targets, services.now(), per_day=cap)
     except campaigns.SlugRefused as refused:
         context.add_error(form.slug, SLUG_REFUSED[refused.reason])
+        return False
+    except campaigns.TooManyCampaigns:
+        context.add_error(
+            form.title,
+            f"An account can create {cap} campaigns a day, and this one has: please try again "
+            "tomorrow, or edit one of your campaigns.",
+        )
         return False
     pages.forget()
     return True
