@@ -71,12 +71,20 @@ class Defaults:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = True
+    # The budgets below are per client address. Each is sized so that a phone bank or a
+    # letter-writing evening of 50 people on one Wi-Fi never reaches it, and a script does.
     LOOKUP_RATE_LIMIT = "20 per minute;300 per day"
-    WRITE_RATE_LIMIT = "60 per hour"
+    # "Sent" marks (and "called" marks outside call mode).
+    WRITE_RATE_LIMIT = "60 per minute;300 per hour"
+    # Letters counted as written: past it a letter is still written, just not counted.
+    COUNT_RATE_LIMIT = "60 per minute;300 per hour"
     RENDER_RATE_LIMIT = "120 per minute"
-    # Call mode, per IP and campaign: a phone bank on one Wi-Fi stays under it. Each visit
-    # counts one outcome per office at most, whatever is posted.
-    CALL_RATE_LIMIT = "600 per hour"
+    # Call mode, per address and campaign: call lists started (each counts at most one
+    # outcome per office, whatever is posted), and outcomes.
+    CALL_START_RATE_LIMIT = "60 per minute;150 per hour"
+    CALL_RATE_LIMIT = "90 per minute;2000 per hour"
+    # New sources (ref=) a client may bring into a campaign's counts; past it, "other".
+    NEW_SOURCE_RATE_LIMIT = "3 per day"
     # Sign-in attempts, per IP and (separately) per account.
     LOGIN_RATE_LIMIT = "10 per minute;50 per day"
 
@@ -125,7 +133,7 @@ def validate(config: Mapping[str, Any]) -> None:
                 "Set a real secret key: ADVOCACY_SECRET_KEY=<at least 16 random characters> "
                 "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
             )
-    limits = ("LOOKUP", "WRITE", "RENDER", "LOGIN", "CALL")
+    limits = ("LOOKUP", "WRITE", "COUNT", "RENDER", "LOGIN", "CALL_START", "CALL", "NEW_SOURCE")
     for name in (f"{kind}_RATE_LIMIT" for kind in limits):
         try:
             parse_many(str(config[name]))

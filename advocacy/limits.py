@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request
+from limits import parse_many
 
 from . import accounts
 from .extensions import limiter
@@ -38,6 +39,10 @@ def _calls() -> str:
     return current_app.config["CALL_RATE_LIMIT"]
 
 
+def _call_starts() -> str:
+    return current_app.config["CALL_START_RATE_LIMIT"]
+
+
 def _ip_and_campaign() -> str:
     """A phone bank shares one IP: its budget is per campaign, not shared with the world."""
     slug = (request.view_args or {}).get("slug") or request.values.get("c") or ""
@@ -49,12 +54,13 @@ def _skipping() -> bool:
     return request.endpoint == "calls.next_office" and request.form.get("outcome") == "skip"
 
 
-# Call mode (starts, outcomes, outcomes sent late from a phone's queue), per IP and campaign;
-# a "skip" (the page fetching the next office ahead, or a volunteer skipping) counts nothing,
-# so it is under the budget for rendering pages instead, also per IP and campaign.
+# Call mode, per IP and campaign: call lists started, and outcomes (sent late from a phone's
+# queue too). A "skip" (the page fetching the next office ahead, or a volunteer skipping)
+# counts nothing, so it is under the budget for rendering pages instead.
 calls = limiter.shared_limit(
     _calls, scope="calls", key_func=_ip_and_campaign, exempt_when=_skipping
 )
+call_starts = limiter.shared_limit(_call_starts, scope="call-starts", key_func=_ip_and_campaign)
 call_pages = limiter.shared_limit(
     _render, scope="call-pages", key_func=_ip_and_campaign, exempt_when=lambda: not _skipping()
 )
@@ -75,3 +81,29 @@ def _account_key() -> str:
 
 login_per_ip = limiter.limit(_login, methods=["POST"])
 login_per_account = limiter.limit(_login, methods=["POST"], key_func=_account_key)
+
+
+def spend(setting: str, scope: str, key: str) -> bool:
+    """Take one from a budget without refusing the request (past it, a letter goes uncounted,
+    a new source counts as "other"): False once it is spent. With the limiter's storage
+    down, the request goes on as if within the budget."""
+    items = parse_many(str(current_app.config[setting]))
+    strategy = limiter.limiter
+    names = [current_app.config.get("RATELIMIT_KEY_PREFIX") or "", key, scope]
+    try:
+        if not all(strategy.test(item, *names) for item in items):
+            return False
+        return all([strategy.hit(item, *names) for item in items])
+    except Exception as exc:  # noqa: BLE001  (Redis gone: the limiter falls back next request)
+        current_app.logger.warning("Rate-limit storage unavailable: %s", exc.__class__.__name__)
+        return True
+
+
+def count_a_letter() -> bool:
+    """Whether this client's letter may still be counted as written this hour."""
+    return spend("COUNT_RATE_LIMIT", "count", client_key())
+
+
+def bring_a_source(slug: str) -> bool:
+    """Whether this client may still bring a new source into this campaign's counts."""
+    return spend("NEW_SOURCE_RATE_LIMIT", "new-source", f"{client_key()}:{keyed_hash(slug)}")

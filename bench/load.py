@@ -166,7 +166,10 @@ def _prepare(workdir: Path, shared: Path, storage: str) -> dict[str, str]:
         "ADVOCACY_SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "ADVOCACY_DATA_DIR": str(data),
         "ADVOCACY_RATELIMIT_STORAGE_URI": storage,
-        **{f"ADVOCACY_{k}_RATE_LIMIT": UNLIMITED for k in ("LOOKUP", "WRITE", "RENDER", "CALL")},
+        **{
+            f"ADVOCACY_{k}_RATE_LIMIT": UNLIMITED
+            for k in ("LOOKUP", "WRITE", "COUNT", "RENDER", "CALL_START", "CALL", "NEW_SOURCE")
+        },
     }
     return env
 

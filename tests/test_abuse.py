@@ -13,9 +13,9 @@ import pytest
 import redis
 
 from advocacy.extensions import db
-from advocacy.models import Organizer
+from advocacy.models import ActionCount, Organizer
 from advocacy.security import keyed_hash
-from tests.conftest import PASSWORD, make_organizer
+from tests.conftest import PASSWORD, campaign_counts, make_organizer
 from tests.test_organizers import Organizers, text
 
 REDIS = "redis://127.0.0.1:6379"
@@ -162,3 +162,79 @@ def test_an_account_creates_a_bounded_number_of_campaigns_a_day(app_factory):
     assert "3 campaigns a day" in text(refused) and 'value="Call-in"' in refused.get_data(True)
     clock.advance(timedelta(days=1, minutes=1))
     assert owner.post("/organizer/campaigns/new", data=data).status_code == 302
+
+
+# -- budgets and counts ------------------------------------------------------------------------
+
+SENT = {"action": "sent", "ask": "sanctions", "member": "B001261"}
+
+
+def test_junk_sources_from_one_client_cant_push_out_a_real_one(organizers, app):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner)
+    script = organizers.client()
+    for i in range(50):  # fifty junk sources in under a minute, from one client
+        script.post(f"/count?c={slug}&ref=junk-{i}", json=SENT)
+    reader = organizers.client()
+    newsletter = {"REMOTE_ADDR": "203.0.113.7"}
+    assert reader.post(f"/count?c={slug}&ref=newsletter", json=SENT,
+                       environ_base=newsletter).status_code == 200  # fmt: skip
+    rows = campaign_counts(app, slug)
+    assert ("sent", "senate", "WY", -1, "newsletter", 1) in rows
+    assert len({row[4] for row in rows}) <= 5  # three junk sources, "other", the newsletter
+
+
+def _start(client, slug, i=0):
+    form = {"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    return client.post(f"/c/{slug}/call", data=form)
+
+
+def test_call_mode_budgets_stop_a_script_and_not_a_phone_bank(organizers, app):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner)
+    bank = organizers.client()  # fifty volunteers on one Wi-Fi: one address
+    starts = [_start(bank, slug) for _ in range(50)]
+    assert {s.status_code for s in starts} == {200}
+    visits = [re.search(r'name="visit" value="([^"]+)"', s.get_data(True)).group(1) for s in starts]
+    # Each volunteer logs their first call within the minute.
+    first = [
+        bank.post(
+            f"/c/{slug}/call/count", json={"visit": v, "member": "B001261", "action": "called"}
+        )  # fmt: skip
+        for v in visits
+    ]
+    assert {r.status_code for r in first} == {200}
+
+    # A script: visits as fast as it can, then every office of every visit "talked to".
+    script = organizers.client()
+    environ = {"REMOTE_ADDR": "203.0.113.9"}
+    codes = [
+        script.post(
+            f"/c/{slug}/call",
+            data={"first_name": "X", "city": "Y", "zip": "82001"},
+            environ_base=environ,
+        ).status_code  # fmt: skip
+        for _ in range(80)
+    ]
+    assert codes.count(200) == 60 and codes[60:] == [429] * 20
+    before = sum(row[5] for row in campaign_counts(app, slug) if row[0] == "called")
+    for v in visits:  # the bank's visits, replayed by the script: 3 offices each
+        for member in ("B001261", "L000571", "H001096"):
+            script.post(f"/c/{slug}/call/count", json={"visit": v, "member": member,
+                        "action": "called"}, environ_base=environ)  # fmt: skip
+    after = sum(row[5] for row in campaign_counts(app, slug) if row[0] == "called")
+    assert after - before <= 90  # the per-minute budget of outcomes
+
+
+def test_letters_past_the_budget_are_written_but_not_counted(app_factory):
+    app = app_factory(COUNT_RATE_LIMIT="3 per hour")
+    client = app.test_client()
+    form = {"ask": "sanctions", "name": "Ana", "city": "Cheyenne", "zip": "82001",
+            "state": "WY", "district": "0", "member": "B001261"}  # fmt: skip
+    answers = [client.post("/letter", data=form) for _ in range(5)]
+    assert all(a.status_code == 200 and "Dear Senator" in a.get_data(True) for a in answers)
+    with app.app_context():
+        written = db.session.scalar(
+            db.select(db.func.sum(ActionCount.count)).where(ActionCount.action == "generated")
+        )
+    assert written == 3

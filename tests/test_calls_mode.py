@@ -373,7 +373,7 @@ def test_the_campaigns_own_offices_straight_away(app):
 
 
 def test_a_start_is_never_a_free_skip(app_factory):
-    app = app_factory(CALL_RATE_LIMIT="2 per hour")
+    app = app_factory(CALL_START_RATE_LIMIT="2 per hour")
     _, slug, caller, _ = _first_office(app)  # 1
     start = {"first_name": "Ana", "city": "Cheyenne", "zip": "82001", "outcome": "skip"}
     assert caller.post(f"/c/{slug}/call", data=start).status_code == 200  # 2
@@ -381,13 +381,18 @@ def test_a_start_is_never_a_free_skip(app_factory):
 
 
 def test_call_mode_is_limited_per_ip_and_campaign(app_factory):
-    app = app_factory(CALL_RATE_LIMIT="3 per hour", LOOKUP_RATE_LIMIT="1 per hour")
-    _, slug, caller, first = _first_office(app)  # 1: a ZIP-only start, no geocoder budget
-    caller.post(f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")]))
-    again = caller.post(
-        f"/c/{slug}/call", data={"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    app = app_factory(
+        CALL_START_RATE_LIMIT="2 per hour", CALL_RATE_LIMIT="1 per hour",
+        LOOKUP_RATE_LIMIT="1 per hour",
+    )  # fmt: skip
+    _, slug, caller, first = _first_office(app)  # start 1: ZIP only, no geocoder budget
+    start = {"first_name": "Ana", "city": "Cheyenne", "zip": "82001"}
+    outcome = caller.post(
+        f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "called")])
     )
-    assert again.status_code == 200  # 3
+    assert outcome.status_code == 200  # outcome 1
+    assert caller.post(f"/c/{slug}/call", data=start).status_code == 200  # start 2
+    assert caller.post(f"/c/{slug}/call", data=start).status_code == 429
     assert caller.post(
         f"/c/{slug}/call/next", data=MultiDict(hidden(first) + [("outcome", "voicemail")])
     ).status_code == 429  # fmt: skip

@@ -85,7 +85,7 @@ def _fields(form: CallStartForm) -> dict:
 
 
 @bp.post("/c/<slug>/call")
-@limits.calls
+@limits.call_starts
 @limits.geocode
 def begin(slug: str):
     """Find the caller's offices (or take only the campaign's own), then show the first."""
@@ -212,7 +212,7 @@ def _count(
     once = visit.once(context.secret(), office.id)
     counted = counts.record(
         db.session, outcome, context.asks(found)[0].slug, office, at,
-        campaign_id=found.id, ref=context.ref(), once=once,
+        campaign_id=found.id, ref=context.counted_ref(), once=once,
     )  # fmt: skip
     pages.touch(found.slug)
     return counted

@@ -309,11 +309,11 @@ def letter():
     def record(what: str) -> None:
         counts.record(
             db.session, what, form.ask.data or "", member, services.now(),
-            campaign_id=found.id if found else 0, ref=context.ref(),
+            campaign_id=found.id if found else 0, ref=context.counted_ref(),
         )  # fmt: skip
         pages.touch(found.slug if found else None)
 
-    if valid and not editing and not preview:
+    if valid and not editing and not preview and limits.count_a_letter():
         with contextlib.suppress(counts.CountFailed):
             record("generated")
     if valid and action in counts.ACTIONS and action not in counted and preview:
@@ -384,7 +384,7 @@ def count():
     try:
         counts.record(
             db.session, action, ask.slug, recipient, services.now(),
-            campaign_id=found.id if found else 0, ref=context.ref(),
+            campaign_id=found.id if found else 0, ref=context.counted_ref(),
         )  # fmt: skip
     except counts.CountFailed:
         message = "We couldn't record that just now. Please try again in a moment."

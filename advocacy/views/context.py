@@ -11,7 +11,7 @@ from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 from wtforms import Field
 
-from .. import calls, campaigns, counts, services
+from .. import calls, campaigns, counts, limits, services
 from ..errors import failure_message, log_failure
 from ..extensions import db
 from ..failures import LookupFailed
@@ -68,22 +68,31 @@ def previewing(found: Campaign | None) -> bool:
 
 def ref() -> str:
     """Where the visitor came from (?ref=newsletter), for the campaign's counts. A campaign
-    keeps at most MAX_REFS sources; new ones past that count as "other", so a script
-    can't flood the organizer's table."""
+    keeps at most MAX_REFS sources; new ones past that count as "other"."""
     if "ref" not in g:
-        g.ref = _find_ref()
+        g.ref, g.ref_is_new = _find_ref()
     return g.ref
 
 
-def _find_ref() -> str:
+def counted_ref() -> str:
+    """The source a count is recorded under. Bringing a new source into a campaign's table
+    costs the client one of a few a day (limits.bring_a_source): junk from one client can't
+    fill the table, so a real source that comes later still gets its own row."""
+    given = ref()
+    found = campaign()
+    if g.ref_is_new and found is not None and not limits.bring_a_source(found.slug):
+        return "other"
+    return given
+
+
+def _find_ref() -> tuple[str, bool]:
     given = (request.values.get("ref") or "").strip().lower()
     if not campaigns.REF.match(given):
-        return ""
+        return "", False
     found = campaign()
     if found is not None and given not in (known := counts.refs(db.session, found.id)):
-        if len(known) >= counts.MAX_REFS:
-            return "other"
-    return given
+        return ("other", False) if len(known) >= counts.MAX_REFS else (given, True)
+    return given, False
 
 
 def asks(found: Campaign | None) -> list[Ask]:
