@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from flask import request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,6 +33,7 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
+from zxcvbn import zxcvbn
 
 from . import text
 from .campaigns import BILL, TemplateProblem, check_text
@@ -66,6 +68,28 @@ class Email:
     def __call__(self, form: FlaskForm, field: object) -> None:
         if not text.is_email(getattr(field, "data", "") or ""):
             raise ValidationError("Check your email address.")
+
+
+class StrongPassword:
+    """A password a guesser would take long to find: zxcvbn's estimate (common passwords,
+    names, dates, repeats, keyboard runs, the email itself) of at least 3 out of 4."""
+
+    def __init__(self, email_field: str | None = "email") -> None:
+        self.email_field = email_field
+
+    def __call__(self, form: FlaskForm, field: object) -> None:
+        password = getattr(field, "data", None) or ""
+        email = getattr(form, self.email_field, None) if self.email_field else None
+        hints = [str(getattr(email, "data", "") or "")]
+        if current_user.is_authenticated:
+            hints.append(current_user.email)
+        # zxcvbn reads at most 72 characters: a longer password is judged by its start.
+        verdict = zxcvbn(password[:72], user_inputs=[h for h in hints if h])
+        if verdict["score"] < 3:
+            why = verdict["feedback"]["warning"] or "It would be easy to guess."
+            raise ValidationError(
+                f"Choose a stronger password. {why} A few unrelated words make a strong one."
+            )
 
 
 class MaxChars:
@@ -192,10 +216,11 @@ class SignupForm(PageForm):
         validators=[DataRequired("Enter your email."), Length(max=254), Email()],
     )
     password = PasswordField(
-        "Password (at least 10 characters)",
+        "Password (at least 10 characters, hard to guess)",
         validators=[
             DataRequired("Choose a password."),
             Length(min=10, max=200, message="Use 10 to 200 characters."),
+            StrongPassword(),
         ],
     )
 
@@ -210,10 +235,11 @@ class LoginForm(PageForm):
 class PasswordChangeForm(PageForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter it.")])
     new = PasswordField(
-        "New password (at least 10 characters)",
+        "New password (at least 10 characters, hard to guess)",
         validators=[
             DataRequired("Choose a new password."),
             Length(min=10, max=200, message="Use 10 to 200 characters."),
+            StrongPassword(email_field=None),
         ],
     )
 

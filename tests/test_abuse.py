@@ -238,3 +238,29 @@ def test_letters_past_the_budget_are_written_but_not_counted(app_factory):
             db.select(db.func.sum(ActionCount.count)).where(ActionCount.action == "generated")
         )
     assert written == 3
+
+
+# -- passwords ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["aaaaaaaaaa", "1234567890", "\x00" * 10, "password123", "qwertyuiop", "abcdefghijk"],
+)
+def test_common_and_trivial_passwords_are_refused(client, password):
+    response = client.post("/organizer/signup", data={"email": "a@b.org", "password": password})
+    assert response.status_code == 422
+    assert "Choose a stronger password." in text(response)
+    assert 'value="a@b.org"' in response.get_data(as_text=True)  # the email typed is kept
+
+
+def test_a_new_password_must_be_strong_too(app):
+    make_organizer(app, "a@b.org")
+    client = _signed_in(app)
+    weak = client.post("/organizer/password", data={"current": PASSWORD, "new": "1234567890"})
+    assert weak.status_code == 422 and "Choose a stronger password." in text(weak)
+
+
+def test_a_few_unrelated_words_make_a_strong_password(client):
+    data = {"email": "a@b.org", "password": "walnut ferry lantern"}
+    assert client.post("/organizer/signup", data=data).status_code == 302
