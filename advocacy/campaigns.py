@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import logging
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from .directory import Directory
 from .geography import EASTERN, STATES
-from .letters import Ask, Constituent, LetterBook
+from .letters import CITY_LIMIT, NAME_LIMIT, Ask, Constituent, LetterBook
 from .models import Campaign, CampaignLink, DbSession, Organizer, Target
 from .recipients import Kind, Office, Recipient
 
@@ -53,10 +55,20 @@ _SAMPLE = {
     },
     "constituent": {"first_name": "Ana", "city": "Austin"},
 }
+# The longest real values: an office a campaign names has a title and a name of up to 120
+# characters ("the " before its title makes a salutation), the writer's name and city their
+# form's limits, the state the longest name of a state or territory.
 _LONGEST = {
-    "member": {key: "W" * 60 for key in _SAMPLE["member"]},
-    "constituent": {"first_name": "W" * 100, "city": "W" * 60},
-}
+    "member": {
+        "title": "W" * 120, "name": "W" * 120, "last_name": "W" * 120,
+        "salutation": "W" * 124, "state_name": max(STATES.values(), key=len),
+    },
+    "constituent": {"first_name": "W" * NAME_LIMIT, "city": "W" * CITY_LIMIT},
+}  # fmt: skip
+# Every title a member of Congress has; an office's title is anything else.
+_TITLES = ("Senator", "Representative", "Delegate", "Resident Commissioner")
+# Past this many combinations of values to try, the check bounds the text's length instead.
+_MAX_TRIES = 1000
 
 
 class TemplateProblem(ValueError):
@@ -194,11 +206,98 @@ def render_text(source: str, context: dict[str, Any]) -> str:
 
 
 def check_text(source: str) -> None:
-    """Raise TemplateProblem unless the text renders with the documented variables."""
+    """Raise TemplateProblem unless the text renders, within the length limit, for every
+    kind of recipient and every branch of its {% if %}s, with the longest real values: a text
+    that passes is never cut or dropped from a letter."""
     if len(source) > TEXT_LIMIT:
         raise TemplateProblem(f"Keep this under {TEXT_LIMIT} characters.")
     render_text(source, _SAMPLE)
-    render_text(source, _LONGEST)  # still within the limit with the longest real values
+    try:
+        tree = _ENV.parse(source)
+    except TemplateSyntaxError as exc:  # pragma: no cover  (render_text has said so)
+        raise TemplateProblem(f"Line {exc.lineno}: {exc.message}") from None
+    tries = _contexts(tree)
+    if tries is None:  # too many combinations: the longest branch of each {% if %}, at once
+        if (longest := _longest(tree)) > TEXT_LIMIT:
+            raise TemplateProblem(_too_long(longest, "its longest branches"))
+        return
+    for context in tries:
+        try:
+            render_text(source, context)
+        except TemplateProblem as exc:
+            if not str(exc).startswith("The text is longer"):
+                raise
+            who = context["member"]["title"]
+            whom = f"a {who}" if who in _TITLES else "an office your campaign names"
+            length = len(_ENV.from_string(source).render(context).strip())
+            raise TemplateProblem(_too_long(length, f"{whom}, with the longest names")) from None
+
+
+def _too_long(length: int, when: str) -> str:
+    return (
+        f"Filled in for {when}, this text would run to {length} characters, more than "
+        f"{TEXT_LIMIT}: it would be left out of the letter. Shorten it."
+    )
+
+
+def _compared(tree: nodes.Node) -> dict[tuple[str, str], set[str]]:
+    """The texts each variable is compared with (member.title == 'Senator'), so that every
+    branch can be tried."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for compare in tree.find_all(nodes.Compare):
+        sides = [compare.expr, *(op.expr for op in compare.ops)]
+        names = [(g.node.name, g.attr) for side in sides for g in side.find_all(nodes.Getattr)
+                 if isinstance(g.node, nodes.Name)]  # fmt: skip
+        names += [(s.node.name, s.attr) for s in sides
+                  if isinstance(s, nodes.Getattr) and isinstance(s.node, nodes.Name)]  # fmt: skip
+        consts = {str(c.value) for side in sides for c in [side, *side.find_all(nodes.Const)]
+                  if isinstance(c, nodes.Const) and isinstance(c.value, str)}  # fmt: skip
+        for name in names:
+            found.setdefault(name, set()).update(consts)
+    return found
+
+
+def _contexts(tree: nodes.Node) -> list[dict[str, Any]] | None:
+    """Every combination of values worth trying: each title, each text a variable is compared
+    with, and otherwise the longest real value; None when there are too many."""
+    compared = _compared(tree)
+    choices: list[tuple[tuple[str, str], list[str]]] = []
+    for group, fields in _LONGEST.items():
+        for field, longest in fields.items():
+            values = {longest, *compared.get((group, field), ())}
+            if (group, field) == ("member", "title"):
+                values.update(_TITLES)
+            choices.append(((group, field), sorted(values)))
+    if math.prod(len(options) for _, options in choices) > _MAX_TRIES:
+        return None
+    tries = []
+    for combination in itertools.product(*(options for _, options in choices)):
+        context: dict[str, dict[str, str]] = {"member": {}, "constituent": {}}
+        for ((group, field), _), value in zip(choices, combination, strict=True):
+            context[group][field] = value
+        tries.append(context)
+    return tries
+
+
+def _longest(node: nodes.Node) -> int:
+    """An upper bound of a text's length once filled in: every {% if %} at its longest
+    branch, every variable at its longest value."""
+    if isinstance(node, nodes.TemplateData):
+        return len(node.data)
+    if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name):
+        return len(_LONGEST.get(node.node.name, {}).get(node.attr, ""))
+    if isinstance(node, nodes.Const):
+        return len(str(node.value))
+    if isinstance(node, (nodes.Compare, nodes.And, nodes.Or, nodes.Not)):
+        return len("False")
+    if isinstance(node, nodes.Filter):
+        return _longest(node.node) if node.node is not None else 0
+    if isinstance(node, nodes.If):
+        branches = [node.body, *(elif_.body for elif_ in node.elif_), node.else_]
+        return max(sum(_longest(n) for n in branch) for branch in branches)
+    if isinstance(node, nodes.CondExpr):
+        return max(_longest(node.expr1), _longest(node.expr2) if node.expr2 else 0)
+    return sum(_longest(child) for child in node.iter_child_nodes())
 
 
 def text_context(member: Recipient, first_name: str, city: str) -> dict[str, Any]:

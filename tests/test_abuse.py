@@ -16,7 +16,7 @@ from advocacy.extensions import db
 from advocacy.models import ActionCount, Organizer
 from advocacy.security import keyed_hash
 from tests.conftest import PASSWORD, campaign_counts, make_organizer
-from tests.test_organizers import Organizers, text
+from tests.test_organizers import Organizers, text, wyoming_letter
 
 REDIS = "redis://127.0.0.1:6379"
 
@@ -264,3 +264,53 @@ def test_a_new_password_must_be_strong_too(app):
 def test_a_few_unrelated_words_make_a_strong_password(client):
     data = {"email": "a@b.org", "password": "walnut ferry lantern"}
     assert client.post("/organizer/signup", data=data).status_code == 302
+
+
+# -- organizer texts ---------------------------------------------------------------------------
+
+
+def _campaign_form(**fields):
+    return {"title": "Call-in", "asks": ["sanctions"], "status": "live", **fields}
+
+
+def test_a_text_cut_in_a_branch_the_samples_never_take_is_refused(organizers):
+    """The check rendered sample data only: this opening saved, then vanished from the letter
+    of every House member (its branch, filled in, ran past the limit)."""
+    owner = organizers.client("a@b.org")
+    opening = ("{% if member.title == 'Representative' %}" + "Thank you. " * 305
+               + "{{ member.name }}, " * 6 + "{% endif %}")  # fmt: skip
+    refused = owner.post("/organizer/campaigns/new", data=_campaign_form(opening=opening))
+    assert refused.status_code == 422
+    assert "Filled in for a Representative, with the longest names" in text(refused)
+    assert "it would be left out of the letter" in text(refused)
+
+
+def test_every_branch_is_tried_with_each_kind_of_recipient(organizers):
+    owner = organizers.client("a@b.org")
+    broken_for_delegates = (
+        "{% if member.title == 'Delegate' %}" + "{{ member.name }}" * 40 + "{% endif %}"
+    )
+    refused = owner.post(
+        "/organizer/campaigns/new", data=_campaign_form(closing=broken_for_delegates)
+    )
+    assert refused.status_code == 422 and "for a Delegate" in text(refused)
+    broken_for_offices = (
+        "{% if member.title == 'Secretary of State' %}" + "x" * 3800
+        + "{{ member.salutation }}" * 2 + "{% endif %}"
+    )  # fmt: skip
+    refused = owner.post(
+        "/organizer/campaigns/new", data=_campaign_form(closing=broken_for_offices)
+    )
+    assert refused.status_code == 422 and "an office your campaign names" in text(refused)
+
+
+def test_a_text_that_fits_every_branch_is_kept_and_used(organizers):
+    owner = organizers.client("a@b.org")
+    opening = ("{% if member.title == 'Representative' %}As your constituent in the House "
+               "district,{% else %}As a voter in {{ member.state_name }},{% endif %}")  # fmt: skip
+    slug = organizers.campaign(owner, opening=opening)
+    citizen = organizers.client()
+    letter = citizen.post("/letter", data={**wyoming_letter(slug), "member": "H001096"})
+    assert "As your constituent in the House district," in text(letter)
+    letter = citizen.post("/letter", data={**wyoming_letter(slug), "member": "B001261"})
+    assert "As a voter in Wyoming," in text(letter)
