@@ -49,6 +49,13 @@ def create(
     return organizer
 
 
+def exists(session: DbSession, email: str) -> bool:
+    return (
+        session.scalar(sa.select(Organizer.id).where(Organizer.email == email_key(email)))
+        is not None
+    )
+
+
 def authenticate(session: DbSession, email: str, password: str, *, method: str) -> Organizer | None:
     """The account these credentials open, or None; as slow for an unknown email as for a
     wrong password, so that timing tells nobody which emails have accounts."""

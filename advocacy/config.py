@@ -100,6 +100,17 @@ class Defaults:
     # An organizer's session ends on signing out, on a new password, when the browser closes,
     # and at the latest this long after signing in.
     ORGANIZER_SESSION_HOURS = 7 * 24
+    # Mail to organizers (the link that finishes a sign-up). With no MAIL_SERVER, each
+    # message is written to the log instead, and pages say so.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "Advocacy <noreply@localhost>"
+    MAIL_TIMEOUT_SECONDS = 10
+    # How long a sign-up link works.
+    SIGNUP_LINK_HOURS = 24
     # New campaigns an organizer account may create in a day.
     CAMPAIGNS_PER_DAY = 10
     SESSION_COOKIE_HTTPONLY = True
@@ -151,6 +162,12 @@ def validate(config: Mapping[str, Any]) -> None:
         clock.from_setting(config.get("NOW"))
     except ValueError as exc:
         raise RuntimeError(f"NOW must be an ISO date or date-time, not {config['NOW']!r}") from exc
+    if config.get("MAIL_SERVER") and not config.get("TRUSTED_HOSTS"):
+        if not (config.get("DEBUG") or config.get("TESTING")):
+            raise RuntimeError(
+                "Set TRUSTED_HOSTS with MAIL_SERVER: links in mail are built from the request's "
+                'host name, which anyone can forge without it (e.g. ["act.example.org"]).'
+            )
     try:
         [ip_network(proxy, strict=False) for proxy in config["TRUSTED_PROXIES"]]
     except (TypeError, ValueError) as exc:

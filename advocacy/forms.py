@@ -74,13 +74,9 @@ class StrongPassword:
     """A password a guesser would take long to find: zxcvbn's estimate (common passwords,
     names, dates, repeats, keyboard runs, the email itself) of at least 3 out of 4."""
 
-    def __init__(self, email_field: str | None = "email") -> None:
-        self.email_field = email_field
-
     def __call__(self, form: FlaskForm, field: object) -> None:
         password = getattr(field, "data", None) or ""
-        email = getattr(form, self.email_field, None) if self.email_field else None
-        hints = [str(getattr(email, "data", "") or "")]
+        hints = [str(getattr(form, "account_email", "") or "")]
         if current_user.is_authenticated:
             hints.append(current_user.email)
         # zxcvbn reads at most 72 characters: a longer password is judged by its start.
@@ -215,6 +211,9 @@ class SignupForm(PageForm):
         filters=[text.one_line],
         validators=[DataRequired("Enter your email."), Length(max=254), Email()],
     )
+
+
+class FinishSignupForm(PageForm):
     password = PasswordField(
         "Password (at least 10 characters, hard to guess)",
         validators=[
@@ -223,6 +222,8 @@ class SignupForm(PageForm):
             StrongPassword(),
         ],
     )
+    # The email the link was sent to (not a field: the link decides it).
+    account_email = ""
 
 
 class LoginForm(PageForm):
@@ -239,7 +240,7 @@ class PasswordChangeForm(PageForm):
         validators=[
             DataRequired("Choose a new password."),
             Length(min=10, max=200, message="Use 10 to 200 characters."),
-            StrongPassword(email_field=None),
+            StrongPassword(),
         ],
     )
 

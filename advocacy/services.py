@@ -1,7 +1,8 @@
 """Builds the app's services from its config, and hands them to views and commands.
 
 Each outside service has an interface (a Protocol), a real implementation and an in-process
-fake, chosen here from the config: today the geocoder (GEOCODER_BACKEND = census | fake)."""
+fake, chosen here from the config: the geocoder (GEOCODER_BACKEND = census | fake) and the
+mail to organizers (MAIL_SERVER, or the log when none is set)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .districts import (
 )
 from .letters import LetterBook
 from .lookup import Lookup
+from .mail import LogMailer, Mailer, SMTPMailer
 from .release import ReleaseStore
 
 
@@ -61,6 +63,22 @@ def init_app(app: Flask) -> None:
         zip_congress=int(app.config["ZIP_TABLE_CONGRESS"]),
     )
     app.extensions["advocacy.letters"] = LetterBook(PROJECT_ROOT / "letters")
+    app.extensions["advocacy.mailer"] = _mailer(app)
+
+
+def _mailer(app: Flask) -> Mailer:
+    c = app.config
+    if not c.get("MAIL_SERVER"):
+        return LogMailer()
+    return SMTPMailer(
+        c["MAIL_SERVER"], int(c["MAIL_PORT"]), sender=c["MAIL_SENDER"],
+        username=c.get("MAIL_USERNAME"), password=c.get("MAIL_PASSWORD"),
+        use_tls=bool(c["MAIL_USE_TLS"]), timeout=float(c["MAIL_TIMEOUT_SECONDS"]),
+    )  # fmt: skip
+
+
+def mailer() -> Mailer:
+    return current_app.extensions["advocacy.mailer"]
 
 
 def lookup() -> Lookup:

@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from advocacy import accounts, calls, campaigns, create_app, services, sync
 from advocacy.extensions import db
 from advocacy.models import ActionCount, Campaign
-from tests.fakes import LEGISLATORS_DATA, ZCCD, FakeCensus, file_server
+from tests.fakes import LEGISLATORS_DATA, ZCCD, FakeCensus, MailBox, file_server
 
 # The moment the app's clock stands at in tests: a Wednesday at 10:30 a.m. in Washington,
 # when offices are open (tests that need another moment move the clock).
@@ -52,6 +52,14 @@ def data_server(data_site):
 
 
 @pytest.fixture(scope="session")
+def mailbox():
+    """A real SMTP server on loopback: the app's mail to organizers lands here."""
+    box = MailBox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
 def census():
     fake = FakeCensus().start()
     yield fake
@@ -71,8 +79,12 @@ def synced(tmp_path_factory, data_server) -> Path:
     return data_dir
 
 
-def make_config(tmp_path: Path, census: FakeCensus, data_dir: Path, **overrides) -> dict:
+def make_config(
+    tmp_path: Path, census: FakeCensus, data_dir: Path, mailbox: MailBox, **overrides
+) -> dict:
     config = {
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": mailbox.port,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
@@ -91,11 +103,11 @@ def make_config(tmp_path: Path, census: FakeCensus, data_dir: Path, **overrides)
 
 
 @pytest.fixture
-def app_factory(tmp_path, census, synced):
+def app_factory(tmp_path, census, synced, mailbox):
     """Build an app with a config override; tables created."""
 
     def make(**overrides):
-        app = create_app(make_config(tmp_path, census, synced, **overrides))
+        app = create_app(make_config(tmp_path, census, synced, mailbox, **overrides))
         with app.app_context():
             db.create_all()
         return app
@@ -216,6 +228,7 @@ def organizer(app) -> int:
 class Site:
     url: str
     app: Flask
+    mailbox: MailBox
 
     def count(self, action: str, ask: str, chamber: str, state: str, district: int) -> int:
         """The anonymous count for one action, ask and seat (today), 0 if none."""
@@ -231,17 +244,19 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, census, synced) -> Iterator[Site]:
+def site(tmp_path_factory, census, synced, mailbox) -> Iterator[Site]:
     """The app, CSRF on (a real browser posts the token), served on a free loopback port in a
     background thread; one per browser test module."""
-    config = make_config(tmp_path_factory.mktemp("site"), census, synced, WTF_CSRF_ENABLED=True)
+    config = make_config(
+        tmp_path_factory.mktemp("site"), census, synced, mailbox, WTF_CSRF_ENABLED=True
+    )
     app = create_app(config)
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Site(f"http://127.0.0.1:{server.server_port}", app)
+    yield Site(f"http://127.0.0.1:{server.server_port}", app, mailbox)
     server.shutdown()
     server.server_close()
     thread.join()

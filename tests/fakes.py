@@ -1,4 +1,5 @@
-"""Loopback fakes of the outside world: the Census geocoder and the data download servers.
+"""Loopback fakes of the outside world: the Census geocoder, the data download servers and
+a mail server.
 
 Each answers on 127.0.0.1 with payloads built from the recorded formats in
 ../shared/reference/fixtures, including the quirks the reference lists.
@@ -7,9 +8,12 @@ Each answers on 127.0.0.1 with payloads built from the recorded formats in
 from __future__ import annotations
 
 import copy
+import email
+import email.policy
 import functools
 import json
 import re
+import socket
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -254,3 +258,41 @@ def file_server(folder: Path) -> _Server:
 
     handler = functools.partial(Quiet, directory=str(folder))
     return _Server(("127.0.0.1", 0), handler).start()
+
+
+class MailBox:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it is sent."""
+
+    def __init__(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Lock()
+        box = self
+
+        class Keep:
+            async def handle_DATA(self, server, session, envelope):  # noqa: N802
+                parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+                with box._lock:
+                    box.messages.append(parsed)
+                return "250 OK"
+
+        with socket.create_server(("127.0.0.1", 0)) as free:  # aiosmtpd can't take port 0
+            self.port = free.getsockname()[1]
+        self.controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> MailBox:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        with self._lock:
+            return [m for m in self.messages if m["To"] == address]
+
+    def link(self, address: str) -> str:
+        """The link in the last message to `address`, as a path."""
+        body = self.to(address)[-1].get_content()
+        return urlparse(re.search(r"https?://\S+", body).group()).path

@@ -107,12 +107,20 @@ def frame_host() -> Iterator[FrameHost]:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def sign_up(page: Page) -> None:
+def sign_up(page: Page, site: Site, email: str = EMAIL) -> None:
+    """The form, the mail's link, a password: as a person signs up."""
     page.goto("/organizer/signup")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create an organizer account")
     assert_fields_styled(page)
     assert_accessible(page)
-    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Email").fill(email)
+    page.get_by_role("button", name="Email me a link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    expect(page.get_by_role("status")).to_contain_text(email)
+    assert_accessible(page)
+    page.goto(site.mailbox.link(email))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose your password")
+    assert_accessible(page)
     page.get_by_label("Password (at least 10 characters, hard to guess)").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your campaigns")
@@ -190,7 +198,7 @@ def test_organizer_campaign_citizen_and_counts(new_context, site):
     org = organizer.new_page()
 
     # 1. Sign up; an empty dashboard.
-    sign_up(org)
+    sign_up(org, site)
     assert_accessible(org)
 
     org.get_by_role("link", name="New campaign").click()
@@ -507,10 +515,7 @@ def test_a_fixed_target_gets_its_own_letter(new_context, site):
     """An organizer names an executive-branch office; a citizen writes to it after their members."""
     organizer, _ = new_context()
     org = organizer.new_page()
-    org.goto("/organizer/signup")
-    org.get_by_label("Email").fill("targets@example.org")
-    org.get_by_label("Password (at least 10 characters, hard to guess)").fill(PASSWORD)
-    org.get_by_role("button", name="Create account").click()
+    sign_up(org, site, "targets@example.org")
     org.get_by_role("link", name="New campaign").click()
     org.get_by_label("Title", exact=True).fill("Aid for refugees")
     org.get_by_role("checkbox", name=DEFAULT_ASK).uncheck()

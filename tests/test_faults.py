@@ -65,13 +65,13 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def serve(tmp_path, census, synced):
+def serve(tmp_path, census, synced, mailbox):
     """serve(**config): the app on a loopback port (its tables are not created: its database
     may be down); the site's URL."""
     servers = []
 
     def start(**overrides) -> str:
-        app = create_app(make_config(tmp_path, census, synced, **overrides))
+        app = create_app(make_config(tmp_path, census, synced, mailbox, **overrides))
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

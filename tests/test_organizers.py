@@ -2,6 +2,7 @@
 
 import html
 import re
+import socket
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,7 @@ import sqlalchemy as sa
 
 from advocacy.extensions import db
 from advocacy.models import ActionCount, Campaign, Organizer
-from tests.conftest import NOW
-
-PASSWORD = "correct horse battery"
+from tests.conftest import NOW, PASSWORD, make_organizer
 
 
 def wyoming_letter(slug: str, ask: str = "sanctions") -> dict[str, str]:
@@ -29,9 +28,13 @@ class Organizers:
         self.app = app
 
     def client(self, email=None):
+        """A browser; signed in to a new account when given an email (the sign-up by mail
+        has tests of its own)."""
         client = self.app.test_client()
         if email:
-            client.post("/organizer/signup", data={"email": email, "password": PASSWORD})
+            make_organizer(self.app, email)
+            login = client.post("/organizer/login", data={"email": email, "password": PASSWORD})
+            assert login.status_code == 302
         return client
 
     def campaign(self, client, **fields):
@@ -50,35 +53,91 @@ def text(response):
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
-def test_signup_signs_in_and_hashes_the_password(app_factory):
+def sign_up(client, mailbox, email, password=PASSWORD):
+    """Sign up as a person does: the form, the mail, its link, a password."""
+    sent = client.post("/organizer/signup", data={"email": email})
+    assert sent.status_code == 200 and "Check your email" in text(sent)
+    link = mailbox.link(email.lower())
+    return client.post(link, data={"password": password})
+
+
+def test_signup_by_mail_signs_in_and_hashes_the_password(app_factory, mailbox):
     app = app_factory(PASSWORD_HASH_METHOD="scrypt")  # what production uses
-    client = Organizers(app).client("Org@Example.org")
+    client = app.test_client()
+    finished = sign_up(client, mailbox, "Org@Example.org")
+    assert finished.status_code == 302
     assert "Your campaigns" in text(client.get("/organizer/"))
+    mail = mailbox.to("org@example.org")[-1]
+    assert mail["Subject"] == "Finish creating your organizer account"
     with app.app_context():
         org = db.session.scalar(sa.select(Organizer))
         assert org.email == "org@example.org"
         assert PASSWORD not in org.password_hash and org.password_hash.startswith("scrypt:")
+    # The link is spent: the account exists now.
+    again = app.test_client().get(mailbox.link("org@example.org"))
+    assert again.status_code == 302 and again.headers["Location"] == "/organizer/login"
+
+
+def test_no_account_is_made_without_the_mails_link(client, mailbox, app):
+    client.post("/organizer/signup", data={"email": "a@b.org"})
+    forged = client.post("/organizer/signup/not-a-real-token", data={"password": PASSWORD})
+    assert forged.status_code == 400 and "This link doesn't work" in text(forged)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Organizer.id))) == 0
+
+
+def test_a_signup_link_expires(client, mailbox, clock):
+    client.post("/organizer/signup", data={"email": "late@b.org"})
+    link = mailbox.link("late@b.org")
+    clock.advance(timedelta(hours=25))
+    expired = client.post(link, data={"password": PASSWORD})
+    assert expired.status_code == 400 and "expired" in text(expired)
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [
-        ({"email": "", "password": PASSWORD}, "Enter your email"),
-        ({"email": "not-an-email", "password": PASSWORD}, "Check your email"),
-        ({"email": "a@b.org", "password": "short"}, "Use 10 to 200 characters"),
-    ],
+    [({"email": ""}, "Enter your email"), ({"email": "not-an-email"}, "Check your email address")],
 )
 def test_signup_validation(client, data, message):
     response = client.post("/organizer/signup", data=data)
     assert response.status_code == 422 and message in text(response)
 
 
-def test_signup_twice_with_one_email_is_refused(organizers):
-    organizers.client("a@b.org")
-    response = organizers.client().post(
-        "/organizer/signup", data={"email": "a@b.org", "password": PASSWORD}
-    )
-    assert "already an account" in text(response)
+def test_a_short_password_is_refused_and_the_link_still_works(client, mailbox):
+    short = sign_up(client, mailbox, "a@b.org", password="short")
+    assert short.status_code == 422 and "Use 10 to 200 characters" in text(short)
+    assert sign_up(client, mailbox, "a@b.org").status_code == 302
+
+
+def test_signup_tells_no_one_whether_an_email_has_an_account(organizers, mailbox):
+    """The same page either way, after the same work (one lookup, one mail): the mail tells
+    the address's owner which."""
+    organizers.client("taken@b.org")
+    pages = []
+    for email in ("taken@b.org", "free@b.org"):
+        before = len(mailbox.to(email))
+        page = organizers.client().post("/organizer/signup", data={"email": email})
+        pages.append((page.status_code, text(page).replace(email, "EMAIL")))
+        assert len(mailbox.to(email)) == before + 1
+    assert pages[0] == pages[1]
+    assert mailbox.to("taken@b.org")[-1]["Subject"] == "You already have an organizer account"
+    assert mailbox.to("free@b.org")[-1]["Subject"] == "Finish creating your organizer account"
+
+
+def test_without_a_mail_server_the_page_says_where_the_link_went(app_factory, caplog):
+    client = app_factory(MAIL_SERVER=None).test_client()
+    page = client.post("/organizer/signup", data={"email": "a@b.org"})
+    assert "no mail server set up yet" in text(page)
+    assert "/organizer/signup/" in caplog.text  # for the operator to pass on
+
+
+def test_a_mail_server_that_is_down_keeps_the_form(app_factory):
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        closed = s.getsockname()[1]
+    client = app_factory(MAIL_PORT=closed).test_client()
+    page = client.post("/organizer/signup", data={"email": "a@b.org"})
+    assert page.status_code == 503 and "couldn't send the email" in text(page)
+    assert 'value="a@b.org"' in page.get_data(as_text=True)
 
 
 def test_login_logout_and_wrong_password(organizers):

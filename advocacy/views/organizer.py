@@ -21,11 +21,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 
-from .. import accounts, calls, campaigns, counts, letters, limits, services
+from .. import accounts, calls, campaigns, counts, letters, limits, mail, services, signing
 from ..extensions import db, login_manager
-from ..forms import CampaignForm, LoginForm, PasswordChangeForm, SignupForm
+from ..forms import CampaignForm, FinishSignupForm, LoginForm, PasswordChangeForm, SignupForm
 from ..geography import STATES
 from ..models import Campaign, Organizer, Target
 from . import context, pages
@@ -66,22 +67,75 @@ def _safe_next(target: str | None) -> str:
     return url_for("organizer.dashboard")
 
 
+SIGNUP_SALT = "signup"
+
+
+def _signup_links() -> URLSafeTimedSerializer:
+    return signing.serializer(context.secret(), SIGNUP_SALT, services.now())
+
+
+def _link_hours() -> int:
+    return int(current_app.config["SIGNUP_LINK_HOURS"])
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @limits.login_per_ip
+@limits.login_per_account
 def signup():
+    """The same answer, after the same work, whether or not the email has an account: the
+    mail tells its owner which, and nobody else learns who organizes here."""
     form = SignupForm()
+    if form.validate_on_submit():
+        email = accounts.email_key(form.email.data)
+        if accounts.exists(db.session, email):
+            kind, link = "already", url_for("organizer.login", _external=True)
+        else:
+            token = _signup_links().dumps(email)
+            kind, link = "signup", url_for("organizer.finish_signup", token=token, _external=True)
+        subject, _, body = render_template(
+            f"organizer/mail/{kind}.txt", link=link, hours=_link_hours()
+        ).partition("\n")
+        try:
+            services.mailer().send(mail.Message(email, subject.strip(), body.strip() + "\n"))
+        except mail.MailFailed as failed:
+            current_app.logger.warning("Sign-up mail not sent: %s", failed)
+            context.add_error(form.email, MAIL_FAILED)
+            return render_template("organizer/signup.html", form=form), 503
+        return render_template(
+            "organizer/signup_sent.html", email=email, hours=_link_hours(),
+            delivers=services.mailer().delivers,
+        )  # fmt: skip
+    return render_template("organizer/signup.html", form=form), 422 if form.errors else 200
+
+
+MAIL_FAILED = "We couldn't send the email just now. Please try again in a few minutes."
+
+
+@bp.route("/signup/<token>", methods=["GET", "POST"])
+@limits.login_per_ip
+def finish_signup(token: str):
+    """The link of a sign-up mail: the address is its owner's, who now chooses a password."""
+    try:
+        email = _signup_links().loads(token, max_age=_link_hours() * 3600)
+    except BadData:
+        return render_template("organizer/link_expired.html", hours=_link_hours()), 400
+    if not isinstance(email, str) or accounts.exists(db.session, email):
+        flash("This email already has an account: sign in.")
+        return redirect(url_for("organizer.login"))
+    form = FinishSignupForm()
+    form.account_email = email
     if form.validate_on_submit():
         try:
             organizer = accounts.create(
-                db.session, form.email.data or "", form.password.data or "",
-                method=_hashing(), now=services.now(),
-            )  # fmt: skip
-        except accounts.EmailTaken:
-            context.add_error(form.email, "There is already an account with this email: sign in.")
-        else:
-            _sign_in(organizer)
-            return redirect(url_for("organizer.dashboard"))
-    return render_template("organizer/signup.html", form=form), 422 if form.errors else 200
+                db.session, email, form.password.data or "", method=_hashing(), now=services.now()
+            )
+        except accounts.EmailTaken:  # the same link, followed twice at once
+            return redirect(url_for("organizer.login"))
+        _sign_in(organizer)
+        return redirect(url_for("organizer.dashboard"))
+    return render_template(
+        "organizer/finish_signup.html", form=form, email=email
+    ), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
