@@ -36,7 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import cli, errors, models, security, services, views  # noqa: F401  (models: the tables)
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import StatementWatchdog, csrf, db, limiter, login_manager, migrate
 
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = security.ForwardedByTrustedProxies(  # type: ignore[method-assign]
@@ -44,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         )
     security.init_app(app)
     db.init_app(app)
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        with app.app_context():  # the server's own timeout, then a second's grace
+            StatementWatchdog(float(app.config["DATABASE_TIMEOUT_SECONDS"]) + 1).watch(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

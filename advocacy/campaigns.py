@@ -211,26 +211,19 @@ def check_text(source: str) -> None:
     that passes is never cut or dropped from a letter."""
     if len(source) > TEXT_LIMIT:
         raise TemplateProblem(f"Keep this under {TEXT_LIMIT} characters.")
-    render_text(source, _SAMPLE)
-    try:
-        tree = _ENV.parse(source)
-    except TemplateSyntaxError as exc:  # pragma: no cover  (render_text has said so)
-        raise TemplateProblem(f"Line {exc.lineno}: {exc.message}") from None
+    render_text(source, _SAMPLE)  # names the line of a mistake; after it, rendering can't fail
+    tree = _ENV.parse(source)
     tries = _contexts(tree)
     if tries is None:  # too many combinations: the longest branch of each {% if %}, at once
         if (longest := _longest(tree)) > TEXT_LIMIT:
             raise TemplateProblem(_too_long(longest, "its longest branches"))
         return
+    template = _ENV.from_string(source)  # compiled once, for every try
     for context in tries:
-        try:
-            render_text(source, context)
-        except TemplateProblem as exc:
-            if not str(exc).startswith("The text is longer"):
-                raise
+        if (length := len(template.render(context).strip())) > TEXT_LIMIT:
             who = context["member"]["title"]
             whom = f"a {who}" if who in _TITLES else "an office your campaign names"
-            length = len(_ENV.from_string(source).render(context).strip())
-            raise TemplateProblem(_too_long(length, f"{whom}, with the longest names")) from None
+            raise TemplateProblem(_too_long(length, f"{whom}, with the longest names"))
 
 
 def _too_long(length: int, when: str) -> str:
@@ -240,31 +233,43 @@ def _too_long(length: int, when: str) -> str:
     )
 
 
-def _compared(tree: nodes.Node) -> dict[tuple[str, str], set[str]]:
-    """The texts each variable is compared with (member.title == 'Senator'), so that every
-    branch can be tried."""
+def _variables(node: nodes.Node) -> set[tuple[str, str]]:
+    return {
+        (g.node.name, g.attr)
+        for g in [node, *node.find_all(nodes.Getattr)]
+        if isinstance(g, nodes.Getattr) and isinstance(g.node, nodes.Name)
+    }
+
+
+def _values_to_try(tree: nodes.Node) -> dict[tuple[str, str], set[str]]:
+    """Besides its longest real value, what each variable a condition reads should be tried
+    with so that every branch is taken: empty (a test of it alone; an office has no state),
+    each text it is compared with, and a value it shares with another variable it is
+    compared with."""
     found: dict[tuple[str, str], set[str]] = {}
+    for node in tree.find_all((nodes.If, nodes.CondExpr)):
+        if (test := getattr(node, "test", None)) is None:
+            continue
+        for name in _variables(test):
+            found.setdefault(name, set()).add("")
     for compare in tree.find_all(nodes.Compare):
         sides = [compare.expr, *(op.expr for op in compare.ops)]
-        names = [(g.node.name, g.attr) for side in sides for g in side.find_all(nodes.Getattr)
-                 if isinstance(g.node, nodes.Name)]  # fmt: skip
-        names += [(s.node.name, s.attr) for s in sides
-                  if isinstance(s, nodes.Getattr) and isinstance(s.node, nodes.Name)]  # fmt: skip
+        names = set().union(*(_variables(side) for side in sides))
         consts = {str(c.value) for side in sides for c in [side, *side.find_all(nodes.Const)]
                   if isinstance(c, nodes.Const) and isinstance(c.value, str)}  # fmt: skip
         for name in names:
-            found.setdefault(name, set()).update(consts)
+            found.setdefault(name, set()).update(consts | ({"Same"} if len(names) > 1 else set()))
     return found
 
 
 def _contexts(tree: nodes.Node) -> list[dict[str, Any]] | None:
-    """Every combination of values worth trying: each title, each text a variable is compared
-    with, and otherwise the longest real value; None when there are too many."""
-    compared = _compared(tree)
+    """Every combination of values worth trying: each title, the values of _values_to_try,
+    and otherwise the longest real value; None when there are too many."""
+    to_try = _values_to_try(tree)
     choices: list[tuple[tuple[str, str], list[str]]] = []
     for group, fields in _LONGEST.items():
         for field, longest in fields.items():
-            values = {longest, *compared.get((group, field), ())}
+            values = {longest, *to_try.get((group, field), ())}
             if (group, field) == ("member", "title"):
                 values.update(_TITLES)
             choices.append(((group, field), sorted(values)))

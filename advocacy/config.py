@@ -131,7 +131,10 @@ def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
         options["connect_args"] = {
             "connect_timeout": int(config["DATABASE_CONNECT_TIMEOUT"]),
             "options": f"-c statement_timeout={statement_ms} -c lock_timeout={statement_ms}",
-        }
+            # A server gone from the network: unanswered packets end the connection.
+            "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+            "keepalives_count": 2, "tcp_user_timeout": statement_ms,
+        }  # fmt: skip
     return options
 
 

@@ -16,6 +16,7 @@ from flask import (
     request,
 )
 from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadHost, HTTPException, SecurityError
 
@@ -72,7 +73,19 @@ def _wants_json() -> bool:
 def _render(status: int, code: str, message: str) -> ResponseValue:
     if _wants_json():
         return json_error(status, code, message)
+    try:
+        current_user.is_authenticated  # noqa: B018  (the layout shows who is signed in)
+    except sa.exc.SQLAlchemyError:  # the database is down: the page is built without them
+        _without_the_database()
     return render_template("errors/error.html", status=status, message=message), status
+
+
+def _without_the_database() -> None:
+    """Build the page without what the database holds: no campaign, no signed-in user
+    (Flask-Login would ask the database again, and fail inside an error handler)."""
+    db.session.rollback()
+    g.campaign = None
+    g._login_user = login_manager.anonymous_user()
 
 
 def init_app(app: Flask) -> None:
@@ -90,12 +103,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(sa.exc.TimeoutError)
     def database_down(exc: Exception) -> ResponseValue:
         """The database is down, hung or full: say so at once (its timeouts bound the wait)."""
-        db.session.rollback()
         app.logger.warning("Database unavailable: %s", exc.__class__.__name__)
-        # The page is built without what the database holds: no campaign, no signed-in user
-        # (Flask-Login would ask the database for them again, and fail inside this handler).
-        g.campaign = None
-        g._login_user = login_manager.anonymous_user()
+        _without_the_database()
         return _render(503, "database_unavailable", DATABASE_DOWN)
 
     @app.errorhandler(RateLimitExceeded)
