@@ -45,11 +45,16 @@ def create(
         email=email, password_hash=generate_password_hash(password, method), created_at=now
     )
     session.add(organizer)
-    session.commit()
+    try:
+        session.commit()
+    except sa.exc.IntegrityError:  # the same email, created a moment ago (a double click)
+        session.rollback()
+        raise EmailTaken() from None
     return organizer
 
 
 def exists(session: DbSession, email: str) -> bool:
+    """Whether an account has this email (as email_key reads it)."""
     return (
         session.scalar(sa.select(Organizer.id).where(Organizer.email == email_key(email)))
         is not None

@@ -518,13 +518,16 @@ def targets_of(campaign: Campaign | None) -> list[Recipient]:
 
 
 class SlugRefused(ValueError):
-    """A link name that can't be used: `reason` is "locked" (the campaign has been shared)
-    or "taken"."""
+    """A link name that can't be used: `reason` is "locked" (the campaign is public),
+    "taken", or "too-many" (the campaign has been shared under MAX_LINKS names already)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
 
+
+# Link names a campaign may be shared under, over its life: each stays its own for good.
+MAX_LINKS = 3
 
 # What an organizer's campaign form sets, besides the link name and the offices.
 EDITABLE = (
@@ -584,8 +587,13 @@ def save(
     try:
         if campaign.status != "draft":
             session.flush()  # its id, for its link
-            link = sa.select(CampaignLink.slug).where(CampaignLink.slug == slug)
-            if session.scalar(link) is None:
+            links = set(session.scalars(
+                sa.select(CampaignLink.slug).where(CampaignLink.campaign_id == campaign.id)
+            ))  # fmt: skip
+            if slug not in links:
+                if len(links) >= MAX_LINKS:
+                    session.rollback()
+                    raise SlugRefused("too-many")
                 session.add(CampaignLink(slug=slug, campaign_id=campaign.id, created_at=now))
         session.commit()
     except sa.exc.IntegrityError:  # another organizer took the name a moment ago

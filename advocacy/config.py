@@ -109,6 +109,8 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "Advocacy <noreply@localhost>"
     MAIL_TIMEOUT_SECONDS = 10
+    # Messages sent at once per worker; past it, "try again in a few minutes".
+    MAIL_CONCURRENCY = 2
     # How long a sign-up link works.
     SIGNUP_LINK_HOURS = 24
     # New campaigns an organizer account may create in a day.

@@ -222,15 +222,17 @@ def csv_rows(session: DbSession, campaign_id: int) -> Iterator[list[Any]]:
 
 
 MAX_REFS = 50
+# How long a source stays in a campaign's table of known sources without a new count.
+REFS_KEPT = timedelta(days=30)
 
 
-def refs(session: DbSession, campaign_id: int) -> set[str]:
-    """The sources a campaign has counted so far."""
-    return set(
-        session.scalars(
-            sa.select(ActionCount.ref).where(ActionCount.campaign_id == campaign_id).distinct()
-        )
+def refs(session: DbSession, campaign_id: int, since: date) -> set[str]:
+    """The sources a campaign has counted since that day: a source nobody has come from in a
+    while leaves room for new ones (a flood of junk sources ages out too)."""
+    query = sa.select(ActionCount.ref).where(
+        ActionCount.campaign_id == campaign_id, ActionCount.day >= since
     )
+    return set(session.scalars(query.distinct()))
 
 
 def calls_by_hour(session: DbSession, campaign_id: int) -> list[tuple[datetime, dict[str, int]]]:

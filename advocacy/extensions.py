@@ -40,7 +40,7 @@ login_manager = LoginManager()
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """SQLite under several workers: readers don't block the writer, writers wait their turn.
     In WAL mode, synchronous=NORMAL syncs at checkpoints rather than at every commit: a commit
     survives the app being killed (only a power cut can lose the last ones), and a count costs
@@ -58,7 +58,7 @@ RETRY_CONNECT_AFTER_SECONDS = 2.0
 
 
 @event.listens_for(Engine, "do_connect")
-def _connect_or_fail_fast(dialect, _record, cargs, cparams):
+def _connect_or_fail_fast(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
     dbapi = dialect.loaded_dbapi
     if time.monotonic() < getattr(dialect, "advocacy_retry_at", 0.0):
         raise dbapi.OperationalError("the database was unreachable a moment ago")

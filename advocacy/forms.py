@@ -70,6 +70,10 @@ class Email:
             raise ValidationError("Check your email address.")
 
 
+# Words anyone guessing an organizer's password here would try first.
+SITE_WORDS = ["artsakh", "armenia", "armenian", "karabakh", "congress", "advocacy", "organizer"]
+
+
 class StrongPassword:
     """A password a guesser would take long to find: zxcvbn's estimate (common passwords,
     names, dates, repeats, keyboard runs, the email itself) of at least 3 out of 4."""
@@ -80,7 +84,7 @@ class StrongPassword:
         if current_user.is_authenticated:
             hints.append(current_user.email)
         # zxcvbn reads at most 72 characters: a longer password is judged by its start.
-        verdict = zxcvbn(password[:72], user_inputs=[h for h in hints if h])
+        verdict = zxcvbn(password[:72], user_inputs=[h for h in hints if h] + SITE_WORDS)
         if verdict["score"] < 3:
             why = verdict["feedback"]["warning"] or "It would be easy to guess."
             raise ValidationError(

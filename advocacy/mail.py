@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Protocol
@@ -49,12 +50,23 @@ class SMTPMailer:
         password: str | None = None,
         use_tls: bool = False,
         timeout: float = 10.0,
+        concurrency: int = 2,
     ) -> None:
         self.host, self.port, self.sender = host, port, sender
         self.username, self.password, self.use_tls = username, password, use_tls
         self.timeout = timeout
+        # Messages sent at once: a hung mail server holds this many threads, not all of them.
+        self._slots = threading.BoundedSemaphore(concurrency)
 
     def send(self, message: Message) -> None:
+        if not self._slots.acquire(blocking=False):
+            raise MailFailed("too many messages at once")
+        try:
+            self._send(message)
+        finally:
+            self._slots.release()
+
+    def _send(self, message: Message) -> None:
         mail = EmailMessage()
         mail["From"], mail["To"], mail["Subject"] = self.sender, message.to, message.subject
         mail.set_content(message.body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
-from ipaddress import ip_address, ip_network
+from ipaddress import IPv6Address, ip_address, ip_network
 from typing import Any
 
 from flask import Flask, Response, abort, current_app, request
@@ -19,6 +19,8 @@ _POLICY = (
     "object-src 'none'; frame-ancestors "
 )
 CSP = _POLICY + "'none'"
+# Forms that name an account: they never say how much of its rate limit is left.
+ACCOUNT_FORMS = frozenset({"organizer.login", "organizer.signup", "organizer.finish_signup"})
 # Only the campaign embed may be framed, by any site.
 FRAMEABLE = frozenset({"citizen.embed"})
 
@@ -53,6 +55,13 @@ def init_app(app: Flask) -> None:
         h.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
         if app.config["HSTS"]:
             h.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        if request.endpoint in ACCOUNT_FORMS:
+            # A per-account budget left (or when it renews) would tell anyone how often, and
+            # since when, an email was tried.
+            for name in [n for n in h.keys() if n.lower().startswith("x-ratelimit")]:
+                del h[name]
+            if response.status_code != 429:
+                h.pop("Retry-After", None)
         if request.method == "POST":
             # Answers to a POST may carry what a person typed: keep them out of every cache.
             h["Cache-Control"] = "no-store"
@@ -77,6 +86,8 @@ class ForwardedByTrustedProxies:
             peer = ip_address(environ.get("REMOTE_ADDR", ""))
         except ValueError:
             peer = None
+        if isinstance(peer, IPv6Address) and peer.ipv4_mapped is not None:
+            peer = peer.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
         if peer is not None and any(peer in proxy for proxy in self.proxies):
             return self.fixed(environ, start_response)
         return self.app(environ, start_response)
@@ -91,5 +102,15 @@ def keyed_hash(value: str) -> str:
 
 
 def client_key() -> str:
-    """Whom a rate limit counts: the client's address, as a keyed hash."""
-    return keyed_hash(get_remote_address())
+    """Whom a rate limit counts: the client's address (its /64 network for IPv6, which one
+    home or one server has whole), as a keyed hash."""
+    address = get_remote_address() or ""
+    try:
+        parsed = ip_address(address)
+    except ValueError:
+        return keyed_hash(address)
+    if isinstance(parsed, IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return keyed_hash(str(parsed.ipv4_mapped))
+        return keyed_hash(str(ip_network(f"{parsed}/64", strict=False)))
+    return keyed_hash(str(parsed))

@@ -74,6 +74,7 @@ def _mailer(app: Flask) -> Mailer:
         c["MAIL_SERVER"], int(c["MAIL_PORT"]), sender=c["MAIL_SENDER"],
         username=c.get("MAIL_USERNAME"), password=c.get("MAIL_PASSWORD"),
         use_tls=bool(c["MAIL_USE_TLS"]), timeout=float(c["MAIL_TIMEOUT_SECONDS"]),
+        concurrency=int(c["MAIL_CONCURRENCY"]),
     )  # fmt: skip
 
 

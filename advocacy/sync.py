@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import json
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import requests
@@ -59,31 +61,35 @@ def _fetch(
     """Stream one file to dest by the deadline (time.monotonic()); return the day of its
     Last-Modified header, if any.
 
-    The timeout bounds each read, not the download (a server that drips a byte a second never
-    trips it), so a timer shuts the connection at the deadline."""
+    The timeout bounds each read, not the download (a server that drips its headers or its
+    body a byte a second never trips it), so the download runs in a thread that the sync
+    leaves, its connection shut, at the deadline."""
     name = dest.name
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise SyncFailed(f"{name}: the sync ran out of time before this file")
-    try:
-        with session.get(url, stream=True, timeout=min(timeout, left)) as resp:
-            timer = threading.Timer(deadline - time.monotonic(), resp.raw.shutdown)
-            timer.daemon = True
-            timer.start()
-            try:
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            with session.get(url, stream=True, timeout=timeout) as resp:
+                box["resp"] = resp
                 _stream(resp, url, dest, progress)
-            except SyncFailed:
-                if time.monotonic() >= deadline:
-                    raise SyncFailed(f"{name}: {TOO_SLOW}") from None
-                raise
-            finally:
-                timer.cancel()
-            modified = resp.headers.get("Last-Modified")
-    except requests.RequestException as exc:
-        if time.monotonic() >= deadline:
-            raise SyncFailed(f"{name}: {TOO_SLOW}") from exc
-        raise SyncFailed(f"{name}: could not download {url} ({exc.__class__.__name__})") from exc
-    if modified:
+                box["modified"] = resp.headers.get("Last-Modified")
+        except BaseException as exc:  # handed to the sync below
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"sync-{name}", daemon=True)
+    worker.start()
+    worker.join(max(deadline - time.monotonic(), 0.0))
+    if worker.is_alive():
+        if "resp" in box:
+            with contextlib.suppress(Exception):
+                box["resp"].raw.shutdown()
+        raise SyncFailed(f"{name}: {TOO_SLOW}")
+    error = box.get("error")
+    if isinstance(error, requests.RequestException):
+        raise SyncFailed(f"{name}: could not download {url} ({error.__class__.__name__})")
+    if error is not None:
+        raise error
+    if modified := box.get("modified"):
         try:
             return email.utils.parsedate_to_datetime(modified).date()
         except (TypeError, ValueError):

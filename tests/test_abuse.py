@@ -312,3 +312,60 @@ def test_a_text_that_fits_every_branch_is_kept_and_used(organizers):
     assert "As your constituent in the House district," in text(letter)
     letter = citizen.post("/letter", data={**wyoming_letter(slug), "member": "B001261"})
     assert "As a voter in Wyoming," in text(letter)
+
+
+def test_one_ipv6_network_is_one_client(app_factory):
+    """A host has a whole /64: rotating addresses in it is not a new budget each time."""
+    client = app_factory(LOOKUP_RATE_LIMIT="2 per minute").test_client()
+
+    def lookup(peer):
+        environ = {"REMOTE_ADDR": peer}
+        return client.post("/lookup", data={"zip": "82001"}, environ_base=environ).status_code
+
+    assert [lookup(f"2001:db8:1:2::{i:x}") for i in range(1, 4)] == [200, 200, 429]
+    assert lookup("2001:db8:1:3::1") == 200  # another network
+    assert lookup("198.51.100.9") == 200
+    assert lookup("::ffff:198.51.100.9") == 200
+    assert lookup("198.51.100.9") == 429  # the same client, however its address is written
+
+
+def test_junk_sources_age_out_of_a_campaigns_table(organizers, app, clock):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner)
+    for i in range(60):  # from sixty clients, so the table fills
+        organizers.client().post(f"/count?c={slug}&ref=junk-{i}", json=SENT,
+                                 environ_base={"REMOTE_ADDR": f"198.51.100.{i}"})  # fmt: skip
+    late = {"REMOTE_ADDR": "203.0.113.7"}
+    organizer = organizers.client()
+    organizer.post(f"/count?c={slug}&ref=newsletter", json=SENT, environ_base=late)
+    assert "newsletter" not in {row[4] for row in campaign_counts(app, slug)}  # "other": full
+    clock.advance(timedelta(days=31))
+    organizers.client().post(f"/count?c={slug}&ref=newsletter", json=SENT, environ_base=late)
+    assert ("sent", "senate", "WY", -1, "newsletter", 1) in campaign_counts(app, slug)
+
+
+def test_a_campaign_holds_a_bounded_number_of_link_names(organizers):
+    owner = organizers.client("a@b.org")
+    slug = organizers.campaign(owner, slug="name-0")
+    fields = {"title": "T", "asks": ["sanctions"]}
+    for i in range(1, 4):
+        edit = f"/organizer/campaigns/{slug}/edit"
+        assert owner.post(edit, data={**fields, "slug": slug, "status": "draft"}).status_code == 302
+        renamed = {**fields, "slug": f"name-{i}", "status": "draft"}
+        assert owner.post(edit, data=renamed).status_code == 302
+        live = owner.post(f"/organizer/campaigns/name-{i}/edit", data={**renamed, "status": "live"})
+        if i < 3:
+            assert live.status_code == 302
+            slug = f"name-{i}"
+        else:
+            assert live.status_code == 422 and "3 link names at most" in text(live)
+
+
+def test_account_forms_never_tell_how_much_of_a_budget_is_left(app_factory):
+    """The per-account counter showed how often an email had been tried."""
+    client = app_factory().test_client()
+    for path, data in (("/organizer/login", {"email": "a@b.org", "password": "x"}),
+                       ("/organizer/signup", {"email": "a@b.org"})):  # fmt: skip
+        response = client.post(path, data=data)
+        assert not [h for h in response.headers.keys() if h.lower().startswith("x-ratelimit")]
+    assert "X-RateLimit-Limit" in client.post("/lookup", data={"zip": "82001"}).headers

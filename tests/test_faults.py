@@ -4,6 +4,7 @@ truth, and nothing already counted is lost."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -20,6 +21,7 @@ from werkzeug.serving import make_server
 from advocacy import create_app
 from advocacy.errors import DATABASE_DOWN
 from advocacy.extensions import RETRY_CONNECT_AFTER_SECONDS, db
+from advocacy.mail import MailFailed, Message, SMTPMailer
 from tests.conftest import PASSWORD, make_campaign, make_config, make_organizer
 
 # Generous bounds on answers (the settings below are a quarter of them): a test fails on a
@@ -264,3 +266,21 @@ def test_postgresql_hanging_with_connections_made_gives_503s_and_loses_nothing(s
         db.drop_all()
         db.engine.dispose()
     assert total == 2
+
+
+def test_a_hung_mail_server_holds_a_bounded_number_of_threads(silent):
+    """Past MAIL_CONCURRENCY messages at once, a sign-up is told at once to try again."""
+    mailer = SMTPMailer("127.0.0.1", silent.port, sender="x@example.org", timeout=3,
+                        concurrency=1)  # fmt: skip
+    hung = threading.Thread(target=lambda: _suppress(mailer.send, Message("a@b.org", "s", "b")))
+    hung.start()
+    while not silent.accepted:  # the first message holds the one slot
+        time.sleep(0.01)
+    with pytest.raises(MailFailed, match="at once"):
+        mailer.send(Message("c@d.org", "s", "b"))
+    hung.join()
+
+
+def _suppress(send, message) -> None:
+    with contextlib.suppress(MailFailed):
+        send(message)

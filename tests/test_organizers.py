@@ -114,14 +114,15 @@ def test_signup_tells_no_one_whether_an_email_has_an_account(organizers, mailbox
     the address's owner which."""
     organizers.client("taken@b.org")
     pages = []
-    for email in ("taken@b.org", "free@b.org"):
+    for email in ("taken@b.org", "fresh@b.org"):  # as long as each other
         before = len(mailbox.to(email))
         page = organizers.client().post("/organizer/signup", data={"email": email})
-        pages.append((page.status_code, text(page).replace(email, "EMAIL")))
+        headers = {k: v for k, v in page.headers.items() if k not in ("Date", "Set-Cookie")}
+        pages.append((page.status_code, headers, text(page).replace(email, "EMAIL")))
         assert len(mailbox.to(email)) == before + 1
     assert pages[0] == pages[1]
     assert mailbox.to("taken@b.org")[-1]["Subject"] == "You already have an organizer account"
-    assert mailbox.to("free@b.org")[-1]["Subject"] == "Finish creating your organizer account"
+    assert mailbox.to("fresh@b.org")[-1]["Subject"] == "Finish creating your organizer account"
 
 
 def test_without_a_mail_server_the_page_says_where_the_link_went(app_factory, caplog):

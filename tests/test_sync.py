@@ -273,3 +273,29 @@ def test_sync_removes_what_a_killed_sync_left_and_nothing_in_progress(tmp_path, 
     _sync_from(tmp_path, data_server.url)
     assert not killed.exists()
     assert running.exists()
+
+
+def test_a_source_that_drips_its_headers_ends_at_the_deadline(tmp_path, data_site):
+    class DrippingHeaders(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):  # noqa: N802
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 600:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except OSError:
+                pass
+
+    server = _Server(("127.0.0.1", 0), DrippingHeaders).start()
+    try:
+        with pytest.raises(sync.SyncFailed, match="ran out of time"):
+            sync.sync(
+                tmp_path, server.url + "/", str(data_site / "zccd.csv"),
+                now=NOW, timeout=5, deadline=1.5,
+            )  # fmt: skip
+    finally:
+        server.stop()
+    assert list((tmp_path / "releases").iterdir()) == []

@@ -78,11 +78,13 @@ def counted_ref() -> str:
     """The source a count is recorded under. Bringing a new source into a campaign's table
     costs the client one of a few a day (limits.bring_a_source): junk from one client can't
     fill the table, so a real source that comes later still gets its own row."""
-    given = ref()
+    ref()  # sets g.ref and g.ref_is_new
     found = campaign()
-    if g.ref_is_new and found is not None and not limits.bring_a_source(found.slug):
-        return "other"
-    return given
+    if g.ref_is_new and found is not None:
+        g.ref_is_new = False  # one request brings its source once, whatever it counts
+        if not limits.bring_a_source(found.slug):
+            g.ref = "other"
+    return g.ref
 
 
 def _find_ref() -> tuple[str, bool]:
@@ -90,7 +92,8 @@ def _find_ref() -> tuple[str, bool]:
     if not campaigns.REF.match(given):
         return "", False
     found = campaign()
-    if found is not None and given not in (known := counts.refs(db.session, found.id)):
+    since = services.today() - counts.REFS_KEPT
+    if found is not None and given not in (known := counts.refs(db.session, found.id, since)):
         return ("other", False) if len(known) >= counts.MAX_REFS else (given, True)
     return given, False
 

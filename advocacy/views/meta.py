@@ -1,7 +1,7 @@
 """Health checks and other pages about the service itself."""
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify
 
 from .. import services
 from ..extensions import db, limiter
@@ -11,7 +11,7 @@ bp = Blueprint("meta", __name__)
 
 @bp.get("/healthz")
 @limiter.exempt
-def healthz():
+def healthz() -> tuple[Response, int]:
     """Each part the site needs, and 503 when one is down, so a load balancer or a person
     sees the truth; the checks are bounded by the same timeouts as the pages."""
     parts: dict[str, str] = {}
@@ -39,6 +39,6 @@ def healthz():
 
 @bp.get("/healthz/live")
 @limiter.exempt
-def live():
+def live() -> Response:
     """The process answers (for a supervisor that restarts it): nothing else is checked."""
     return jsonify(status="alive")

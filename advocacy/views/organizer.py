@@ -215,6 +215,8 @@ SLUG_REFUSED = {
     "locked": "The link can't change once the campaign has been shared: flyers and QR codes "
     "point to it.",
     "taken": "That link name is taken (it may have been shared before): choose another.",
+    "too-many": f"A campaign can be shared under {campaigns.MAX_LINKS} link names at most, and "
+    "this one has been: keep one of them.",
 }
 
 
