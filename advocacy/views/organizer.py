@@ -258,6 +258,7 @@ def _save(form: CampaignForm, campaign: Campaign) -> bool:
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @login_required
+@limits.render  # checking an organizer's texts costs CPU
 def new():
     form = _campaign_form()
     if request.method == "GET":
@@ -272,6 +273,7 @@ def new():
 
 @bp.route("/campaigns/<slug>/edit", methods=["GET", "POST"])
 @login_required
+@limits.render
 def edit(slug: str):
     campaign = _own(slug)
     form = _campaign_form(campaign)
