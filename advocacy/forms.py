@@ -33,7 +33,6 @@ from wtforms.validators import (
     Regexp,
     ValidationError,
 )
-from zxcvbn import zxcvbn
 
 from . import text
 from .campaigns import BILL, TemplateProblem, check_text
@@ -83,7 +82,11 @@ class StrongPassword:
         hints = [str(getattr(form, "account_email", "") or "")]
         if current_user.is_authenticated:
             hints.append(current_user.email)
-        # zxcvbn reads at most 72 characters: a longer password is judged by its start.
+        # Imported here: its word lists take 14 MiB, which a worker that never sees a
+        # password needn't hold. It reads at most 72 characters: a long password is judged
+        # by its start.
+        from zxcvbn import zxcvbn
+
         verdict = zxcvbn(password[:72], user_inputs=[h for h in hints if h] + SITE_WORDS)
         if verdict["score"] < 3:
             why = verdict["feedback"]["warning"] or "It would be easy to guess."

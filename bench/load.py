@@ -138,7 +138,8 @@ def _load(wrk: str, url: str, route: Route, seconds: float, workdir: Path) -> Ru
     script = workdir / "route.lua"
     script.write_text(route.lua())
     out = subprocess.run(
-        [wrk, "-t2", "-c50", f"-d{max(1, round(seconds))}s", "--latency", "-s", str(script),
+        [wrk, "-t2", "-c50", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
+         "-s", str(script),
          url + route.path],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
