@@ -230,30 +230,37 @@ def test_a_release_synced_before_releases_had_an_id_is_found_by_its_folder(tmp_p
     assert store.get(first.name) is None
 
 
-def test_a_dripping_source_ends_at_the_deadline_and_leaves_nothing_behind(tmp_path, data_site):
-    class Dripping(BaseHTTPRequestHandler):
-        """A byte every 0.1 s: each read is quick, so no read timeout ever trips."""
+class _Dripping(BaseHTTPRequestHandler):
+    """A byte every 0.1 s, of its headers or of its body: each read is quick, so no read
+    timeout ever trips."""
 
-        def log_message(self, *args):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802
+        if "headers" in self.path:
+            head, body = b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 600, b""
+        else:
+            head, body = b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", b" " * 600
+        try:
+            self.wfile.write(head if body else b"")
+            for byte in body or head:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.1)
+        except OSError:
             pass
 
-        def do_GET(self):  # noqa: N802
-            self.send_response(200)
-            self.send_header("Content-Length", "1000000")
-            self.end_headers()
-            try:
-                for _ in range(600):
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-                    time.sleep(0.1)
-            except OSError:
-                pass
 
-    server = _Server(("127.0.0.1", 0), Dripping).start()
+@pytest.mark.parametrize("part", ["body", "headers"])
+def test_a_dripping_source_ends_at_the_deadline_and_leaves_nothing_behind(
+    tmp_path, data_site, part
+):
+    server = _Server(("127.0.0.1", 0), _Dripping).start()
     try:
         with pytest.raises(sync.SyncFailed, match="ran out of time"):
             sync.sync(
-                tmp_path, server.url + "/", str(data_site / "zccd.csv"),
+                tmp_path, f"{server.url}/{part}/", str(data_site / "zccd.csv"),
                 now=NOW, timeout=5, deadline=1.5,
             )  # fmt: skip
     finally:
@@ -273,29 +280,3 @@ def test_sync_removes_what_a_killed_sync_left_and_nothing_in_progress(tmp_path, 
     _sync_from(tmp_path, data_server.url)
     assert not killed.exists()
     assert running.exists()
-
-
-def test_a_source_that_drips_its_headers_ends_at_the_deadline(tmp_path, data_site):
-    class DrippingHeaders(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):  # noqa: N802
-            try:
-                for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 600:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(0.1)
-            except OSError:
-                pass
-
-    server = _Server(("127.0.0.1", 0), DrippingHeaders).start()
-    try:
-        with pytest.raises(sync.SyncFailed, match="ran out of time"):
-            sync.sync(
-                tmp_path, server.url + "/", str(data_site / "zccd.csv"),
-                now=NOW, timeout=5, deadline=1.5,
-            )  # fmt: skip
-    finally:
-        server.stop()
-    assert list((tmp_path / "releases").iterdir()) == []
