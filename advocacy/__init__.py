@@ -20,14 +20,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
         instance_relative_config=True,
     )
-    app.config.from_object("advocacy.config.Defaults")
-    if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
-        app.config.from_prefixed_env("ADVOCACY")
-    else:
-        app.config.update(test_config)
-
     from . import config
+
+    if test_config is None:
+        config.load(app.config)
+    else:
+        app.config.from_object(config.Defaults)
+        app.config.update(test_config)
 
     config.validate(app.config)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", config.engine_options(app.config))

@@ -39,7 +39,7 @@ def create(
 ) -> Organizer:
     """A new account (its email as email_key makes it). Raises EmailTaken."""
     email = email_key(email)
-    if session.scalar(sa.select(Organizer.id).where(Organizer.email == email)):
+    if exists(session, email):
         raise EmailTaken()
     organizer = Organizer(
         email=email, password_hash=generate_password_hash(password, method), created_at=now

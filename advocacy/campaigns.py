@@ -356,6 +356,8 @@ def slug_taken(session: DbSession, slug: str, except_id: int | None = None) -> b
 def moved(session: DbSession, slug: str) -> str | None:
     """The current link name of the public campaign once shared under `slug` and since
     renamed (its flyers and QR codes still lead to it), or None."""
+    if not SLUG.match(slug):
+        return None
     return session.scalar(
         sa.select(Campaign.slug)
         .join(CampaignLink, CampaignLink.campaign_id == Campaign.id)
@@ -374,6 +376,8 @@ def created_since(session: DbSession, organizer_id: int, since: datetime) -> int
 
 def owned(session: DbSession, organizer: Organizer, slug: str) -> Campaign | None:
     """The organizer's own campaign with this slug; None for anyone else's."""
+    if not SLUG.match(slug):
+        return None  # never a query with what can't be a link name (a NUL byte, say)
     return session.scalar(
         sa.select(Campaign).where(Campaign.slug == slug, Campaign.organizer_id == organizer.id)
     )
@@ -381,6 +385,8 @@ def owned(session: DbSession, organizer: Organizer, slug: str) -> Campaign | Non
 
 def public(session: DbSession, slug: str) -> Campaign | None:
     """A campaign a citizen may open: live or closed, never a draft."""
+    if not SLUG.match(slug):
+        return None
     return session.scalar(
         sa.select(Campaign)
         .where(Campaign.slug == slug, Campaign.status.in_(("live", "closed")))

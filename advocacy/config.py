@@ -7,6 +7,7 @@ from ipaddress import ip_network
 from pathlib import Path
 from typing import Any
 
+from flask import Config
 from limits import parse_many
 
 from . import clock
@@ -118,6 +119,13 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+
+
+def load(config: Config) -> None:
+    """The settings: the defaults, then instance/config.py, then ADVOCACY_* variables."""
+    config.from_object(Defaults)
+    config.from_pyfile("config.py", silent=True)
+    config.from_prefixed_env("ADVOCACY")
 
 
 def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:

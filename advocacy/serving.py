@@ -9,9 +9,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from advocacy import create_app
+from flask import Flask
 
-_config = create_app().config
+from advocacy.config import load as _load  # not "config": gunicorn reads that name
+
+# The app's settings, read as create_app() reads them (the app itself is built in each worker).
+_config = Flask("advocacy", instance_relative_config=True).config
+_load(_config)
 _shared_limits = not str(_config["RATELIMIT_STORAGE_URI"]).startswith("memory")
 _asked = int(os.environ.get("WORKERS", "2" if _shared_limits else "1"))
 if _asked > 1 and not _shared_limits:

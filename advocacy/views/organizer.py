@@ -199,7 +199,7 @@ def dashboard():
 
 def _own(slug: str) -> Campaign:
     """The signed-in organizer's campaign, or 404 for everyone else."""
-    found = campaigns.owned(db.session, current_user, slug) if campaigns.SLUG.match(slug) else None
+    found = campaigns.owned(db.session, current_user, slug)
     if found is None:
         abort(404)
     return found
